@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make [KDIR=...]   build kvm-vtd.ko against the test kernel (default: the
+#                     cached build of scripts/build-kernel.sh)
+#   make check        W=1 + sparse build, checkpatch --strict on the module,
+#                     the UAPI header, the selftests and kernel/patches/
+#   make test         build everything and run every test in the test VM
+#   make clean
+
+KDIR ?= $(shell bash -c '. scripts/lib.sh && kernel_dir')
+PWD := $(CURDIR)
+
+CHECKPATCH := $(KDIR)/scripts/checkpatch.pl --strict --quiet --root=$(KDIR)
+SRCS := $(wildcard kvm-vtd/*.[ch]) include/uapi/linux/kvm_vtd.h
+TEST_SRCS := $(wildcard selftests/*.[ch])
+
+.PHONY: modules check test clean
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(PWD) modules
+
+# Any diagnostic from gcc (W=1) or sparse (C=2 checks every file, built or
+# not) fails the check; the build log is kept for reading.
+check:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean >/dev/null
+	$(MAKE) -C $(KDIR) M=$(PWD) W=1 C=2 modules 2>&1 | tee .check.log
+	@! grep -E 'warning:|error:' .check.log
+	$(CHECKPATCH) --no-tree -f $(SRCS)
+	@# KVM selftests use the <stdint.h> types throughout (the library's API
+	@# is written in them); checkpatch's u32/u64 preference does not apply.
+	$(CHECKPATCH) --no-tree --ignore PREFER_KERNEL_TYPES -f $(TEST_SRCS)
+	@# The only new file of the KVM series is under Documentation/virt/kvm/,
+	@# which the KVM entry of MAINTAINERS already covers, so checkpatch's
+	@# "does MAINTAINERS need updating?" heuristic is a false positive there.
+	$(CHECKPATCH) --ignore FILE_PATH_CHANGES kernel/patches/*.patch
+	@echo "make check: clean"
+
+test:
+	scripts/run-tests.sh
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean
+	rm -f .check.log

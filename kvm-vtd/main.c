@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-vtd: the KVM device (KVM_DEV_TYPE_INTEL_VTD), its lifetime and its
+ * attribute groups.
+ */
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "vtd.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+static DEFINE_IDA(kvm_vtd_ida);
+
+/* Highest guest physical address width the architecture allows (MAXPHYADDR). */
+#define KVM_VTD_MAX_GPA_BITS	52
+
+static int kvm_vtd_set_regs_addr(struct kvm_vtd *vtd, u64 __user *uaddr)
+{
+	u64 gpa;
+
+	lockdep_assert_held(&vtd->kvm->lock);
+
+	if (get_user(gpa, uaddr))
+		return -EFAULT;
+	if (vtd->initialized)
+		return -EBUSY;
+	if (vtd->regs_gpa != KVM_VTD_ADDR_UNSET)
+		return -EEXIST;
+	if (!IS_ALIGNED(gpa, KVM_VTD_REG_PAGE_SIZE) ||
+	    gpa > BIT_ULL(KVM_VTD_MAX_GPA_BITS) - KVM_VTD_REG_PAGE_SIZE)
+		return -EINVAL;
+
+	vtd->regs_gpa = gpa;
+	return 0;
+}
+
+/* Does another initialized unit of this VM already decode @gpa's page? */
+static bool kvm_vtd_regs_conflict(struct kvm_vtd *vtd, u64 gpa)
+{
+	struct kvm_device *dev;
+
+	lockdep_assert_held(&vtd->kvm->lock);
+
+	list_for_each_entry(dev, &vtd->kvm->devices, vm_node) {
+		struct kvm_vtd *other = dev->private;
+
+		if (dev->ops != vtd->dev->ops || other == vtd)
+			continue;
+		if (other->initialized && other->regs_gpa == gpa)
+			return true;
+	}
+	return false;
+}
+
+static int kvm_vtd_init(struct kvm_vtd *vtd)
+{
+	int rc;
+
+	lockdep_assert_held(&vtd->kvm->lock);
+
+	if (vtd->initialized)
+		return -EBUSY;
+	if (vtd->regs_gpa == KVM_VTD_ADDR_UNSET)
+		return -EINVAL;
+	if (kvm_vtd_regs_conflict(vtd, vtd->regs_gpa))
+		return -EEXIST;
+
+	rc = kvm_vtd_mmio_register(vtd);
+	if (rc)
+		return rc;
+
+	vtd->initialized = true;
+	trace_kvm_vtd_init(vtd->id, vtd->regs_gpa);
+	return 0;
+}
+
+static int kvm_vtd_set_attr(struct kvm_device *dev, struct kvm_device_attr *attr)
+{
+	struct kvm_vtd *vtd = dev->private;
+	int rc;
+
+	switch (attr->group) {
+	case KVM_DEV_VTD_GRP_ADDR:
+		if (attr->attr != KVM_DEV_VTD_ADDR_REGS)
+			return -ENXIO;
+		mutex_lock(&dev->kvm->lock);
+		rc = kvm_vtd_set_regs_addr(vtd, u64_to_user_ptr(attr->addr));
+		mutex_unlock(&dev->kvm->lock);
+		return rc;
+	case KVM_DEV_VTD_GRP_CTRL:
+		if (attr->attr != KVM_DEV_VTD_CTRL_INIT)
+			return -ENXIO;
+		mutex_lock(&dev->kvm->lock);
+		rc = kvm_vtd_init(vtd);
+		mutex_unlock(&dev->kvm->lock);
+		return rc;
+	}
+	return -ENXIO;
+}
+
+static int kvm_vtd_get_attr(struct kvm_device *dev, struct kvm_device_attr *attr)
+{
+	struct kvm_vtd *vtd = dev->private;
+	u64 gpa;
+
+	switch (attr->group) {
+	case KVM_DEV_VTD_GRP_ADDR:
+		if (attr->attr != KVM_DEV_VTD_ADDR_REGS)
+			return -ENXIO;
+		mutex_lock(&dev->kvm->lock);
+		gpa = vtd->regs_gpa;
+		mutex_unlock(&dev->kvm->lock);
+		return put_user(gpa, (u64 __user *)u64_to_user_ptr(attr->addr));
+	case KVM_DEV_VTD_GRP_STATS:
+		if (attr->attr != KVM_DEV_VTD_STATS)
+			return -ENXIO;
+		return kvm_vtd_stats_get(vtd, u64_to_user_ptr(attr->addr));
+	}
+	return -ENXIO;
+}
+
+static int kvm_vtd_has_attr(struct kvm_device *dev, struct kvm_device_attr *attr)
+{
+	switch (attr->group) {
+	case KVM_DEV_VTD_GRP_ADDR:
+		return attr->attr == KVM_DEV_VTD_ADDR_REGS ? 0 : -ENXIO;
+	case KVM_DEV_VTD_GRP_CTRL:
+		return attr->attr == KVM_DEV_VTD_CTRL_INIT ? 0 : -ENXIO;
+	case KVM_DEV_VTD_GRP_STATS:
+		return attr->attr == KVM_DEV_VTD_STATS ? 0 : -ENXIO;
+	}
+	return -ENXIO;
+}
+
+/* Called by KVM with kvm->lock held. */
+static int kvm_vtd_create(struct kvm_device *dev, u32 type)
+{
+	struct kvm_vtd *vtd;
+	int id;
+
+	lockdep_assert_held(&dev->kvm->lock);
+
+	vtd = kzalloc(sizeof(*vtd), GFP_KERNEL_ACCOUNT);
+	if (!vtd)
+		return -ENOMEM;
+
+	id = ida_alloc(&kvm_vtd_ida, GFP_KERNEL);
+	if (id < 0) {
+		kfree(vtd);
+		return id;
+	}
+
+	vtd->dev = dev;
+	vtd->kvm = dev->kvm;
+	vtd->id = id;
+	vtd->regs_gpa = KVM_VTD_ADDR_UNSET;
+	dev->private = vtd;
+	trace_kvm_vtd_create(id);
+	return 0;
+}
+
+/* Called by KVM outside kvm->lock, after a successful create. */
+static void kvm_vtd_dev_init(struct kvm_device *dev)
+{
+	kvm_vtd_debugfs_init(dev->private);
+}
+
+/*
+ * Called by KVM with kvm->lock held when the device fd is closed, or when
+ * creating the fd failed.  The device fd holds a reference on the VM, so the
+ * VM and its I/O buses are still alive here.
+ */
+static void kvm_vtd_release(struct kvm_device *dev)
+{
+	struct kvm_vtd *vtd = dev->private;
+
+	lockdep_assert_held(&dev->kvm->lock);
+
+	if (vtd->initialized)
+		kvm_vtd_mmio_unregister(vtd);
+	kvm_vtd_debugfs_exit(vtd);
+	trace_kvm_vtd_release(vtd->id);
+	ida_free(&kvm_vtd_ida, vtd->id);
+	kfree(vtd);
+	kfree(dev);
+}
+
+static const struct kvm_device_ops kvm_vtd_ops = {
+	.name = "kvm-vtd",
+	.owner = THIS_MODULE,
+	.create = kvm_vtd_create,
+	.init = kvm_vtd_dev_init,
+	.release = kvm_vtd_release,
+	.set_attr = kvm_vtd_set_attr,
+	.get_attr = kvm_vtd_get_attr,
+	.has_attr = kvm_vtd_has_attr,
+};
+
+static int __init kvm_vtd_module_init(void)
+{
+	return kvm_register_device_ops(&kvm_vtd_ops, KVM_DEV_TYPE_INTEL_VTD);
+}
+
+static void __exit kvm_vtd_module_exit(void)
+{
+	kvm_unregister_device_ops(KVM_DEV_TYPE_INTEL_VTD);
+	ida_destroy(&kvm_vtd_ida);
+}
+
+module_init(kvm_vtd_module_init);
+module_exit(kvm_vtd_module_exit);
+
+MODULE_DESCRIPTION("Intel VT-d IOMMU emulated in the host kernel for KVM guests");
+MODULE_LICENSE("GPL");

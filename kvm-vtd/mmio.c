@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-vtd: the register page on the KVM MMIO bus.
+ *
+ * Guest accesses to the page are handled here, in vCPU context, and never
+ * exit to userspace.  The register file itself is not implemented yet: every
+ * access is validated, counted and traced, reads return 0 and writes are
+ * dropped.
+ */
+#include <linux/kvm_host.h>
+
+#include "vtd.h"
+#include "trace.h"
+
+static struct kvm_vtd *to_vtd(struct kvm_io_device *iodev)
+{
+	return container_of(iodev, struct kvm_vtd, regs_iodev);
+}
+
+/*
+ * The MMIO bus offers any access that overlaps the page; claim only those
+ * entirely inside it and return its offset through @offset.
+ */
+static bool kvm_vtd_in_page(struct kvm_vtd *vtd, gpa_t addr, int len, u32 *offset)
+{
+	u64 off = addr - vtd->regs_gpa;
+
+	/* Written so that no sum can wrap: @addr is guest controlled. */
+	if (addr < vtd->regs_gpa || off >= KVM_VTD_REG_PAGE_SIZE ||
+	    len <= 0 || len > KVM_VTD_REG_PAGE_SIZE - off)
+		return false;
+	*offset = off;
+	return true;
+}
+
+/* VT-d registers are accessed as naturally aligned dwords or qwords only. */
+static bool kvm_vtd_access_ok(u32 offset, int len)
+{
+	return (len == 4 || len == 8) && IS_ALIGNED(offset, len);
+}
+
+static int kvm_vtd_mmio_read(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev,
+			     gpa_t addr, int len, void *val)
+{
+	struct kvm_vtd *vtd = to_vtd(iodev);
+	u32 offset;
+
+	if (!kvm_vtd_in_page(vtd, addr, len, &offset))
+		return -EOPNOTSUPP;
+
+	memset(val, 0, len);
+	if (!kvm_vtd_access_ok(offset, len)) {
+		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_REG_BAD_ACCESS);
+		trace_kvm_vtd_mmio_bad(vtd->id, false, offset, len);
+		return 0;
+	}
+
+	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_REG_READS);
+	trace_kvm_vtd_mmio(vtd->id, false, offset, len, 0);
+	return 0;
+}
+
+static int kvm_vtd_mmio_write(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev,
+			      gpa_t addr, int len, const void *val)
+{
+	struct kvm_vtd *vtd = to_vtd(iodev);
+	u32 offset;
+	u64 data;
+
+	if (!kvm_vtd_in_page(vtd, addr, len, &offset))
+		return -EOPNOTSUPP;
+
+	if (!kvm_vtd_access_ok(offset, len)) {
+		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_REG_BAD_ACCESS);
+		trace_kvm_vtd_mmio_bad(vtd->id, true, offset, len);
+		return 0;
+	}
+
+	data = len == 8 ? *(const u64 *)val : *(const u32 *)val;
+	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_REG_WRITES);
+	trace_kvm_vtd_mmio(vtd->id, true, offset, len, data);
+	return 0;
+}
+
+static const struct kvm_io_device_ops kvm_vtd_mmio_ops = {
+	.read = kvm_vtd_mmio_read,
+	.write = kvm_vtd_mmio_write,
+};
+
+/**
+ * kvm_vtd_mmio_register() - put the unit's register page on the MMIO bus
+ * @vtd: the unit; its register page address must be set
+ *
+ * Context: kvm->lock held; takes kvm->slots_lock.
+ * Return: 0, or the error of kvm_io_bus_register_dev().
+ */
+int kvm_vtd_mmio_register(struct kvm_vtd *vtd)
+{
+	int rc;
+
+	lockdep_assert_held(&vtd->kvm->lock);
+
+	kvm_iodevice_init(&vtd->regs_iodev, &kvm_vtd_mmio_ops);
+	mutex_lock(&vtd->kvm->slots_lock);
+	rc = kvm_io_bus_register_dev(vtd->kvm, KVM_MMIO_BUS, vtd->regs_gpa,
+				     KVM_VTD_REG_PAGE_SIZE, &vtd->regs_iodev);
+	mutex_unlock(&vtd->kvm->slots_lock);
+	return rc;
+}
+
+/**
+ * kvm_vtd_mmio_unregister() - take the unit's register page off the MMIO bus
+ * @vtd: the unit; its page must have been registered
+ *
+ * On return no vCPU is inside the unit's MMIO callbacks any more.
+ *
+ * Context: kvm->lock held, not in a kvm->srcu read-side section; takes
+ * kvm->slots_lock and waits for kvm->srcu readers.
+ */
+void kvm_vtd_mmio_unregister(struct kvm_vtd *vtd)
+{
+	lockdep_assert_held(&vtd->kvm->lock);
+
+	mutex_lock(&vtd->kvm->slots_lock);
+	kvm_io_bus_unregister_dev(vtd->kvm, KVM_MMIO_BUS, &vtd->regs_iodev);
+	mutex_unlock(&vtd->kvm->slots_lock);
+}
