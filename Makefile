@@ -32,7 +32,10 @@ check:
 	@# The only new file of the KVM series is under Documentation/virt/kvm/,
 	@# which the KVM entry of MAINTAINERS already covers, so checkpatch's
 	@# "does MAINTAINERS need updating?" heuristic is a false positive there.
-	$(CHECKPATCH) --ignore FILE_PATH_CHANGES kernel/patches/*.patch
+	@# Run from the kernel tree: inside a git checkout checkpatch takes a
+	@# tracked file for a source file (as with -f), not for a patch.
+	cd $(KDIR) && $(CHECKPATCH) --ignore FILE_PATH_CHANGES \
+		$(abspath $(wildcard kernel/patches/*.patch))
 	@echo "make check: clean"
 
 test:

@@ -1,0 +1,104 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the test VM (see scripts/vm.sh).  The root filesystem is the host's
+# own, read-only over 9p; results go to the 9p share tagged "results".  The
+# kernel passes VTD_TOP, VTD_KDIR and VTD_JOB (tests | demo | shell:CMD) in
+# the environment.  Whatever happens, the VM ends by rebooting at the end.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin
+OUT=/tmp/out
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+mount -t debugfs debugfs /sys/kernel/debug
+mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+mkdir -p $OUT
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 results $OUT ||
+	echo "guest-init: cannot mount the results share" > /dev/console
+
+log() { echo "guest-init: $*" | tee -a $OUT/guest.log > /dev/console; }
+
+finish() {
+	dmesg > $OUT/dmesg.txt
+	echo "$1" > $OUT/status
+	sync
+	# The test kernel has no ACPI to power off with; QEMU runs with
+	# -no-reboot, so a reboot ends the VM.
+	busybox reboot -f
+	echo b > /proc/sysrq-trigger
+	sleep 60
+}
+
+cd /tmp || finish "error: no /tmp"
+log "kernel $(uname -r), $(nproc) cpus, job '$VTD_JOB'"
+
+load_modules() {
+	modprobe -d "$VTD_KDIR/mods" kvm_amd || return 1
+	insmod "$VTD_TOP/kvm-vtd.ko" || return 1
+	[ -c /dev/kvm ] || { log "no /dev/kvm after loading kvm_amd"; return 1; }
+}
+
+# Run every KUnit module the build produced; the results land in debugfs.
+run_kunit() {
+	local ko suite
+	for ko in "$VTD_TOP"/build/kunit/*.ko; do
+		[ -e "$ko" ] || continue
+		log "kunit: $(basename "$ko")"
+		insmod "$ko" || echo "not ok 1 $(basename "$ko") # failed to load" \
+			>> $OUT/kunit.tap
+	done
+	for suite in /sys/kernel/debug/kunit/*/results; do
+		[ -e "$suite" ] || continue
+		cat "$suite" >> $OUT/kunit.tap
+	done
+}
+
+run_selftests() {
+	local t name rc
+	for t in "$VTD_TOP"/selftests/build/*_test; do
+		name=$(basename "$t")
+		log "selftest: $name"
+		KVM_VTD_KO="$VTD_TOP/kvm-vtd.ko" timeout -k 5 "${VTD_TEST_TIMEOUT:-300}" \
+			"$t" > "$OUT/$name.tap" 2>&1
+		rc=$?
+		echo "$rc" > "$OUT/$name.rc"
+		[ $rc -eq 124 ] && log "$name timed out"
+	done
+}
+
+# kmemleak reports objects unreferenced for a while: scan, age, scan again.
+scan_kmemleak() {
+	local f=/sys/kernel/debug/kmemleak
+	[ -e $f ] || return 0
+	echo scan > $f; sleep 6; echo scan > $f
+	cat $f > $OUT/kmemleak.txt
+}
+
+if ! load_modules; then
+	finish "error: loading kvm_amd/kvm-vtd failed"
+fi
+
+case "$VTD_JOB" in
+tests)
+	run_kunit
+	run_selftests
+	# Closing every VM above released every device: unloading must work.
+	rmmod kvm_vtd; echo $? > $OUT/rmmod.rc
+	scan_kmemleak
+	finish done
+	;;
+demo)
+	"$VTD_TOP/selftests/build/vtd_demo" 2>&1 | tee $OUT/demo.txt > /dev/console
+	finish done
+	;;
+shell:*)
+	bash -c "${VTD_JOB#shell:}" 2>&1 | tee $OUT/shell.txt > /dev/console
+	finish done
+	;;
+*)
+	finish "error: unknown job '$VTD_JOB'"
+	;;
+esac

@@ -1,0 +1,115 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build everything, boot the test VM once, run KUnit and every selftest in it,
+# and judge the result.  Every check counts as one test in the closing line
+# "N passed, N failed, N skipped":
+#   - each KUnit case and each selftest case (TAP "ok"/"not ok"),
+#   - a selftest binary that exits non-zero without reporting a failure, or
+#     reports fewer cases than it planned, fails once more,
+#   - the guest kernel log is free of KASAN/lockdep/WARN/BUG/... reports,
+#   - kmemleak found no leak,
+#   - kvm-vtd unloads after the last test.
+# A guest hang fails the run with the console's last lines.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+t0=$(date +%s)
+kdir=$("$TOP/scripts/build.sh") || die "build failed"
+t_build=$(( $(date +%s) - t0 ))
+
+out=$TOP/build/test-results
+rm -rf "$out"
+mkdir -p "$out"
+"$TOP/scripts/vm.sh" "$kdir" "$out" tests "${VTD_VM_TIMEOUT:-1800}"
+vm_rc=$?
+
+pass=0 fail=0 skip=0
+result() { # STATUS NAME [DETAIL]
+	case $1 in
+	ok) pass=$((pass + 1)); echo "PASS $2" ;;
+	skip) skip=$((skip + 1)); echo "SKIP $2${3:+ ($3)}" ;;
+	*) fail=$((fail + 1)); echo "FAIL $2${3:+: $3}" ;;
+	esac
+}
+
+# TAP: count top-level "ok"/"not ok" lines; check the plan; check the exit.
+tap() { # FILE SUITE [RCFILE]
+	local file=$1 suite=$2 rcfile=${3:-} plan=0 seen=0 failed=0 line name
+	while IFS= read -r line; do
+		case "$line" in
+		1..*) plan=${line#1..} ;;
+		"ok "*"# SKIP"*)
+			seen=$((seen + 1)); name=${line#ok * }
+			result skip "$suite: ${name%% # SKIP*}" "${name#* # SKIP}" ;;
+		"ok "*)
+			seen=$((seen + 1)); name=${line#ok * }
+			result ok "$suite: $name" ;;
+		"not ok "*)
+			seen=$((seen + 1)); failed=1; name=${line#not ok * }
+			result fail "$suite: $name" ;;
+		esac
+	done < "$file"
+	if [ "$seen" -lt "$plan" ]; then
+		result fail "$suite" "reported $seen of $plan planned cases"
+		failed=1
+	fi
+	if [ -n "$rcfile" ]; then
+		local rc
+		rc=$(cat "$rcfile" 2>/dev/null || echo missing)
+		if [ "$rc" = 124 ]; then
+			result fail "$suite" "timed out"
+		elif [ "$rc" != 0 ] && [ "$rc" != 4 ] && [ $failed -eq 0 ]; then
+			result fail "$suite" "exited $rc without reporting a failed case"
+		fi
+	fi
+	if [ "$failed" -ne 0 ] || [ "${rc:-0}" != 0 ]; then
+		sed 's/^/    | /' "$file" | grep -v '^    | ok ' | tail -n 40
+	fi
+}
+
+if [ $vm_rc -eq 0 ]; then
+	[ -e "$out/kunit.tap" ] && tap "$out/kunit.tap" kunit
+	n=0
+	for f in "$out"/*_test.tap; do
+		[ -e "$f" ] || continue
+		n=$((n + 1))
+		tap "$f" "$(basename "$f" .tap)" "${f%.tap}.rc"
+	done
+	[ $n -gt 0 ] || result fail selftests "no selftest ran"
+
+	# Report headers of KASAN, UBSAN, lockdep (its reports are WARNINGs or
+	# "INFO: possible ..."), DEBUG_ATOMIC_SLEEP and DEBUG_LIST, WARN/BUG,
+	# oopses and the lockup detectors.  Any of them is a host-kernel bug.
+	splat='BUG:|WARNING:|KASAN|UBSAN|Oops|general protection fault|kernel BUG'
+	splat+='|INFO: possible|INFO: task .* blocked|INFO: rcu_|DEBUG_LOCKS_WARN_ON'
+	splat+='|suspicious RCU usage|list_add corruption|list_del corruption'
+	splat+='|Call Trace:|soft lockup|hard LOCKUP'
+	if grep -Eq "$splat" "$out/dmesg.txt"; then
+		result fail "guest kernel log" "reports found (build/test-results/dmesg.txt)"
+		grep -En -B2 -A12 "$splat" "$out/dmesg.txt" | head -n 60 | sed 's/^/    | /'
+	else
+		result ok "guest kernel log: no KASAN/lockdep/WARN/BUG reports"
+	fi
+	if [ -s "$out/kmemleak.txt" ]; then
+		result fail "kmemleak" "leaks reported (build/test-results/kmemleak.txt)"
+		head -n 40 "$out/kmemleak.txt" | sed 's/^/    | /'
+	elif [ -e "$out/kmemleak.txt" ]; then
+		result ok "kmemleak: no leaks"
+	else
+		result fail "kmemleak" "no scan result"
+	fi
+	if [ "$(cat "$out/rmmod.rc" 2>/dev/null)" = 0 ]; then
+		result ok "kvm-vtd unloads after the tests"
+	else
+		result fail "kvm-vtd unloads after the tests" "rmmod failed"
+	fi
+elif [ $vm_rc -eq 2 ]; then
+	result fail "test VM" "guest hang (see build/test-results/console.log)"
+else
+	result fail "test VM" "guest did not finish (see build/test-results/console.log)"
+fi
+
+log "build ${t_build} s, total $(( $(date +%s) - t0 )) s; results in $out"
+echo "$pass passed, $fail failed, $skip skipped"
+[ $fail -eq 0 ]

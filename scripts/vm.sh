@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm.sh KDIR OUTDIR JOB [TIMEOUT_S]
+#
+# Boot the test kernel in KDIR under QEMU TCG (-cpu max exposes SVM, so
+# kvm_amd runs inside), with this machine's root read-only over 9p and OUTDIR
+# shared read-write as "results", and run JOB through scripts/guest-init.sh.
+# The serial console goes to OUTDIR/console.log (and to stderr with
+# VTD_VERBOSE=1).  Exits 0 when the guest powered off by itself, 2 on a hang
+# (killed after TIMEOUT_S), 3 when the guest did not finish its job.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kdir=$1 out=$2 job=$3 limit=${4:-1200}
+mkdir -p "$out"
+rm -f "$out"/status "$out"/console.log
+
+tail_pid=
+if [ "${VTD_VERBOSE:-0}" = 1 ]; then
+	touch "$out/console.log"
+	tail -n +1 -f "$out/console.log" >&2 &
+	tail_pid=$!
+fi
+
+cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro"
+cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
+cmdline+=" init=$TOP/scripts/guest-init.sh panic=-1 mitigations=off"
+cmdline+=" VTD_TOP=$TOP VTD_KDIR=$kdir \"VTD_JOB=$job\""
+
+start=$(date +%s)
+timeout -k 10 "$limit" qemu-system-x86_64 \
+	-accel tcg -cpu max -smp 2 -m 3G -no-reboot -nographic -monitor none \
+	-serial "file:$out/console.log" \
+	-kernel "$kdir/arch/x86/boot/bzImage" -append "$cmdline" \
+	-fsdev local,id=root,path=/,readonly=on,security_model=none,multidevs=remap \
+	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
+	-fsdev local,id=out,path="$out",security_model=none \
+	-device virtio-9p-pci,fsdev=out,mount_tag=results \
+	</dev/null >"$out/qemu.log" 2>&1
+rc=$?
+[ -n "$tail_pid" ] && kill "$tail_pid" 2>/dev/null
+log "VM ran $(( $(date +%s) - start )) s"
+
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	log "guest hang: no power-off within $limit s; last console lines:"
+	tail -n 30 "$out/console.log" >&2
+	exit 2
+fi
+if [ "$(cat "$out/status" 2>/dev/null)" != done ]; then
+	log "guest did not finish (qemu rc $rc, status '$(cat "$out/status" 2>/dev/null)');" \
+	    "last console lines:"
+	tail -n 30 "$out/console.log" >&2
+	cat "$out/qemu.log" >&2
+	exit 3
+fi
+exit 0
