@@ -2,8 +2,8 @@
 #
 #   make [KDIR=...]   build kvm-vtd.ko against the test kernel (default: the
 #                     cached build of scripts/build-kernel.sh)
-#   make check        W=1 + sparse build, checkpatch --strict on the module,
-#                     the UAPI header, the selftests and kernel/patches/
+#   make check        W=1 + sparse build, kernel-doc, checkpatch --strict on
+#                     the module, the UAPI header, the selftests, kernel/patches/
 #   make test         build everything and run every test in the test VM
 #   make clean
 
@@ -26,6 +26,8 @@ check:
 	$(MAKE) -C $(KDIR) M=$(PWD) W=1 C=2 modules 2>&1 | tee .check.log
 	@! grep -E 'warning:|error:' .check.log
 	$(CHECKPATCH) --no-tree -f $(SRCS)
+	@# kernel-doc comments must parse and describe every member/parameter.
+	@! $(KDIR)/scripts/kernel-doc -Wall -none $(SRCS) 2>&1 | grep .
 	@# KVM selftests use the <stdint.h> types throughout (the library's API
 	@# is written in them); checkpatch's u32/u64 preference does not apply.
 	$(CHECKPATCH) --no-tree --ignore PREFER_KERNEL_TYPES -f $(TEST_SRCS)
