@@ -11,7 +11,7 @@ KDIR ?= $(shell bash -c '. scripts/lib.sh && kernel_dir')
 PWD := $(CURDIR)
 
 CHECKPATCH := $(KDIR)/scripts/checkpatch.pl --strict --quiet --root=$(KDIR)
-SRCS := $(wildcard kvm-vtd/*.[ch]) include/uapi/linux/kvm_vtd.h
+SRCS := $(wildcard kvm-vtd/*.[ch] kvm-vtd/kunit/*.c) include/uapi/linux/kvm_vtd.h
 TEST_SRCS := $(wildcard selftests/*.[ch])
 
 .PHONY: modules check test clean

@@ -9,34 +9,13 @@
  */
 #include <linux/kvm_host.h>
 
-#include "vtd.h"
+#include "access.h"
 #include "trace.h"
+#include "vtd.h"
 
 static struct kvm_vtd *to_vtd(struct kvm_io_device *iodev)
 {
 	return container_of(iodev, struct kvm_vtd, regs_iodev);
-}
-
-/*
- * The MMIO bus offers any access that overlaps the page; claim only those
- * entirely inside it and return its offset through @offset.
- */
-static bool kvm_vtd_in_page(struct kvm_vtd *vtd, gpa_t addr, int len, u32 *offset)
-{
-	u64 off = addr - vtd->regs_gpa;
-
-	/* Written so that no sum can wrap: @addr is guest controlled. */
-	if (addr < vtd->regs_gpa || off >= KVM_VTD_REG_PAGE_SIZE ||
-	    len <= 0 || len > KVM_VTD_REG_PAGE_SIZE - off)
-		return false;
-	*offset = off;
-	return true;
-}
-
-/* VT-d registers are accessed as naturally aligned dwords or qwords only. */
-static bool kvm_vtd_access_ok(u32 offset, int len)
-{
-	return (len == 4 || len == 8) && IS_ALIGNED(offset, len);
 }
 
 static int kvm_vtd_mmio_read(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev,
@@ -45,7 +24,7 @@ static int kvm_vtd_mmio_read(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev,
 	struct kvm_vtd *vtd = to_vtd(iodev);
 	u32 offset;
 
-	if (!kvm_vtd_in_page(vtd, addr, len, &offset))
+	if (!kvm_vtd_page_offset(vtd->regs_gpa, addr, len, &offset))
 		return -EOPNOTSUPP;
 
 	memset(val, 0, len);
@@ -67,7 +46,7 @@ static int kvm_vtd_mmio_write(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev
 	u32 offset;
 	u64 data;
 
-	if (!kvm_vtd_in_page(vtd, addr, len, &offset))
+	if (!kvm_vtd_page_offset(vtd->regs_gpa, addr, len, &offset))
 		return -EOPNOTSUPP;
 
 	if (!kvm_vtd_access_ok(offset, len)) {

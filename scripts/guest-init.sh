@@ -41,10 +41,11 @@ load_modules() {
 	[ -c /dev/kvm ] || { log "no /dev/kvm after loading kvm_amd"; return 1; }
 }
 
-# Run every KUnit module the build produced; the results land in debugfs.
+# Load every KUnit module the build produced (*-kunit.ko at the top of the
+# tree); each suite runs at load and leaves its KTAP results in debugfs.
 run_kunit() {
 	local ko suite
-	for ko in "$VTD_TOP"/build/kunit/*.ko; do
+	for ko in "$VTD_TOP"/*-kunit.ko; do
 		[ -e "$ko" ] || continue
 		log "kunit: $(basename "$ko")"
 		insmod "$ko" || echo "not ok 1 $(basename "$ko") # failed to load" \
@@ -52,7 +53,7 @@ run_kunit() {
 	done
 	for suite in /sys/kernel/debug/kunit/*/results; do
 		[ -e "$suite" ] || continue
-		cat "$suite" >> $OUT/kunit.tap
+		{ cat "$suite"; echo; } >> $OUT/kunit.tap
 	done
 }
 

@@ -24,52 +24,16 @@ mkdir -p "$out"
 "$TOP/scripts/vm.sh" "$kdir" "$out" tests "${VTD_VM_TIMEOUT:-1800}"
 vm_rc=$?
 
-pass=0 fail=0 skip=0
-result() { # STATUS NAME [DETAIL]
-	case $1 in
-	ok) pass=$((pass + 1)); echo "PASS $2" ;;
-	skip) skip=$((skip + 1)); echo "SKIP $2${3:+ ($3)}" ;;
-	*) fail=$((fail + 1)); echo "FAIL $2${3:+: $3}" ;;
-	esac
-}
-
-# TAP: count top-level "ok"/"not ok" lines; check the plan; check the exit.
-tap() { # FILE SUITE [RCFILE]
-	local file=$1 suite=$2 rcfile=${3:-} plan=0 seen=0 failed=0 line name
-	while IFS= read -r line; do
-		case "$line" in
-		1..*) plan=${line#1..} ;;
-		"ok "*"# SKIP"*)
-			seen=$((seen + 1)); name=${line#ok * }
-			result skip "$suite: ${name%% # SKIP*}" "${name#* # SKIP}" ;;
-		"ok "*)
-			seen=$((seen + 1)); name=${line#ok * }
-			result ok "$suite: $name" ;;
-		"not ok "*)
-			seen=$((seen + 1)); failed=1; name=${line#not ok * }
-			result fail "$suite: $name" ;;
-		esac
-	done < "$file"
-	if [ "$seen" -lt "$plan" ]; then
-		result fail "$suite" "reported $seen of $plan planned cases"
-		failed=1
-	fi
-	if [ -n "$rcfile" ]; then
-		local rc
-		rc=$(cat "$rcfile" 2>/dev/null || echo missing)
-		if [ "$rc" = 124 ]; then
-			result fail "$suite" "timed out"
-		elif [ "$rc" != 0 ] && [ "$rc" != 4 ] && [ $failed -eq 0 ]; then
-			result fail "$suite" "exited $rc without reporting a failed case"
-		fi
-	fi
-	if [ "$failed" -ne 0 ] || [ "${rc:-0}" != 0 ]; then
-		sed 's/^/    | /' "$file" | grep -v '^    | ok ' | tail -n 40
-	fi
-}
+. "$TOP/scripts/results.sh"
 
 if [ $vm_rc -eq 0 ]; then
-	[ -e "$out/kunit.tap" ] && tap "$out/kunit.tap" kunit
+	if ls "$TOP"/*-kunit.ko >/dev/null 2>&1; then
+		if [ -e "$out/kunit.tap" ]; then
+			ktap "$out/kunit.tap"
+		else
+			result fail kunit "KUnit modules were built but no results came back"
+		fi
+	fi
 	n=0
 	for f in "$out"/*_test.tap; do
 		[ -e "$f" ] || continue
