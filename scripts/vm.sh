@@ -26,11 +26,23 @@ fi
 cmdline="console=ttyS0 root=/dev/root rootfstype=9p ro"
 cmdline+=" rootflags=trans=virtio,version=9p2000.L,msize=262144,cache=loose"
 cmdline+=" init=$TOP/scripts/guest-init.sh panic=-1 mitigations=off"
+# -cpu max offers LA57.  6.12's identify_cpu() zeroes the boot CPU's
+# capabilities before alternatives are patched, so pgtable_l5_enabled() reads
+# false for a moment; an interrupt in that window makes KASAN compute the
+# shadow range for 4 levels and report the 5-level direct map as a
+# wild-memory-access (seen at ~0.013 s of boot).  4-level paging avoids it.
+cmdline+=" no5lvl"
 cmdline+=" VTD_TOP=$TOP VTD_KDIR=$kdir \"VTD_JOB=$job\""
 
+# Single-threaded TCG.  With one host thread per vCPU (QEMU's default), a vCPU
+# sometimes executes the int3 of a text_poke_bp() that has already finished
+# (an "Oops: int3" at a jump-label NOP in __schedule, which KVM's
+# preempt-notifier key patches on every first VM create / last VM destroy):
+# multi-threaded TCG does not keep cross-modified code coherent.  Two vCPUs on
+# one thread do, for some guest speed.
 start=$(date +%s)
 timeout -k 10 "$limit" qemu-system-x86_64 \
-	-accel tcg -cpu max -smp 2 -m 3G -no-reboot -nographic -monitor none \
+	-accel tcg,thread=single -cpu max -smp 2 -m 3G -no-reboot -nographic -monitor none -nic none \
 	-serial "file:$out/console.log" \
 	-kernel "$kdir/arch/x86/boot/bzImage" -append "$cmdline" \
 	-fsdev local,id=root,path=/,readonly=on,security_model=none,multidevs=remap \
