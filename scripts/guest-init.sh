@@ -6,13 +6,16 @@
 # kernel passes VTD_TOP, VTD_KDIR and VTD_JOB (tests | demo | shell:CMD) in
 # the environment.  Whatever happens, the VM ends by rebooting at the end.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
-OUT=/tmp/out
+# Scratch space lives under /run only: the host's tree (this script, the
+# build, maybe under /tmp) must stay visible, so nothing else is shadowed.
+OUT=/run/out
+export TMPDIR=/run/tmp
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
-mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
+mkdir -p $TMPDIR
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 mkdir -p $OUT
@@ -32,7 +35,7 @@ finish() {
 	sleep 60
 }
 
-cd /tmp || finish "error: no /tmp"
+cd $TMPDIR || finish "error: no $TMPDIR"
 log "kernel $(uname -r), $(nproc) cpus, job '$VTD_JOB'"
 
 load_modules() {

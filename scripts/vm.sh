@@ -13,6 +13,15 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 kdir=$1 out=$2 job=$3 limit=${4:-1200}
+
+# The guest sees this machine's tree, except where it mounts its own
+# filesystems: the tree, the kernel and the results must not live there.
+for p in "$TOP" "$kdir" "$out"; do
+	case "$(realpath -m "$p")/" in
+	/proc/*|/sys/*|/dev/*|/run/*)
+		die "$p is under a path the test VM replaces (/proc /sys /dev /run)" ;;
+	esac
+done
 mkdir -p "$out"
 rm -f "$out"/status "$out"/console.log
 
