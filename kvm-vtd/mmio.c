@@ -30,7 +30,7 @@ static int kvm_vtd_mmio_read(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev,
 	memset(val, 0, len);
 	if (!kvm_vtd_access_ok(offset, len)) {
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_REG_BAD_ACCESS);
-		trace_kvm_vtd_mmio_bad(vtd->id, false, offset, len);
+		trace_kvm_vtd_mmio_bad(vtd->id, false, offset, len, 0);
 		return 0;
 	}
 
@@ -51,7 +51,7 @@ static int kvm_vtd_mmio_write(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev
 
 	if (!kvm_vtd_access_ok(offset, len)) {
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_REG_BAD_ACCESS);
-		trace_kvm_vtd_mmio_bad(vtd->id, true, offset, len);
+		trace_kvm_vtd_mmio_bad(vtd->id, true, offset, len, 0);
 		return 0;
 	}
 

@@ -31,39 +31,36 @@ TRACE_EVENT(kvm_vtd_init,
 	    TP_printk("vtd%d regs at 0x%llx", __entry->id, __entry->regs_gpa)
 );
 
-TRACE_EVENT(kvm_vtd_mmio,
-	    TP_PROTO(int id, bool write, u32 offset, int len, u64 val),
-	    TP_ARGS(id, write, offset, len, val),
-	    TP_STRUCT__entry(__field(int, id)
-			     __field(bool, write)
-			     __field(u32, offset)
-			     __field(int, len)
-			     __field(u64, val)),
-	    TP_fast_assign(__entry->id = id;
-			   __entry->write = write;
-			   __entry->offset = offset;
-			   __entry->len = len;
-			   __entry->val = val;),
-	    TP_printk("vtd%d %s off 0x%03x len %d val 0x%llx", __entry->id,
-		      __entry->write ? "write" : "read", __entry->offset,
-		      __entry->len, __entry->val)
+/* A guest access to the register page; @val is the value of a write. */
+DECLARE_EVENT_CLASS(kvm_vtd_access,
+		    TP_PROTO(int id, bool write, u32 offset, int len, u64 val),
+		    TP_ARGS(id, write, offset, len, val),
+		    TP_STRUCT__entry(__field(int, id)
+				     __field(bool, write)
+				     __field(u32, offset)
+				     __field(int, len)
+				     __field(u64, val)),
+		    TP_fast_assign(__entry->id = id;
+				   __entry->write = write;
+				   __entry->offset = offset;
+				   __entry->len = len;
+				   __entry->val = val;),
+		    TP_printk("vtd%d %s off 0x%03x len %d val 0x%llx", __entry->id,
+			      __entry->write ? "write" : "read", __entry->offset,
+			      __entry->len, __entry->val)
 );
 
-TRACE_EVENT(kvm_vtd_mmio_bad,
-	    TP_PROTO(int id, bool write, u32 offset, int len),
-	    TP_ARGS(id, write, offset, len),
-	    TP_STRUCT__entry(__field(int, id)
-			     __field(bool, write)
-			     __field(u32, offset)
-			     __field(int, len)),
-	    TP_fast_assign(__entry->id = id;
-			   __entry->write = write;
-			   __entry->offset = offset;
-			   __entry->len = len;),
-	    TP_printk("vtd%d dropped %s off 0x%03x len %d", __entry->id,
-		      __entry->write ? "write" : "read", __entry->offset,
-		      __entry->len)
-);
+DEFINE_EVENT(kvm_vtd_access, kvm_vtd_mmio,
+	     TP_PROTO(int id, bool write, u32 offset, int len, u64 val),
+	     TP_ARGS(id, write, offset, len, val));
+
+/* An access inside the page that is not an aligned dword/qword: dropped. */
+DEFINE_EVENT_PRINT(kvm_vtd_access, kvm_vtd_mmio_bad,
+		   TP_PROTO(int id, bool write, u32 offset, int len, u64 val),
+		   TP_ARGS(id, write, offset, len, val),
+		   TP_printk("vtd%d dropped %s off 0x%03x len %d", __entry->id,
+			     __entry->write ? "write" : "read", __entry->offset,
+			     __entry->len));
 
 #endif /* _KVM_VTD_TRACE_H */
 
