@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-vtd: which CAP/ECAP values a unit may be created with.
+ *
+ * A bit is selectable only once its behaviour is implemented; the default is
+ * everything selectable.  Translation-format fields (SAGAW, MGAW) are
+ * mandatory for any unit; features whose semantics live in later code
+ * (large pages, scalable mode, pass-through, device-TLB, interrupt
+ * remapping, protected memory regions, advanced fault logging) are refused
+ * until that code lands.
+ */
+#include <linux/errno.h>
+
+#include "regfile.h"
+
+/* Fields whose value the VMM may choose (within the checks below). */
+#define VTD_CAP_SELECTABLE	(VTD_CAP_ND | VTD_CAP_RWBF | VTD_CAP_CM | \
+				 VTD_CAP_SAGAW | VTD_CAP_MGAW | VTD_CAP_FRO | \
+				 VTD_CAP_PSI | VTD_CAP_NFR | VTD_CAP_MAMV | \
+				 VTD_CAP_DWD | VTD_CAP_DRD | VTD_CAP_ESRTPS)
+#define VTD_ECAP_SELECTABLE	(VTD_ECAP_C | VTD_ECAP_QI | VTD_ECAP_IRO)
+
+/* Register layout of this implementation: not selectable. */
+#define VTD_CAP_FRO_VAL		(VTD_FRCD_REG / 16)
+#define VTD_ECAP_IRO_VAL	(VTD_IVA_REG / 16)
+
+#define VTD_ND_MAX		6	/* 16-bit domain-ids */
+#define VTD_SAGAW_SUPPORTED	(VTD_SAGAW_39 | VTD_SAGAW_48)
+#define VTD_MGAW_MIN		32
+#define VTD_MAMV_DEFAULT	18	/* 1 GiB of 4 KiB pages per PSI */
+
+/**
+ * vtd_cap_default() - the CAP value of a unit the VMM did not configure
+ *
+ * Return: every CAP feature this implementation supports.
+ */
+u64 vtd_cap_default(void)
+{
+	return FIELD_PREP(VTD_CAP_ND, VTD_ND_MAX) | VTD_CAP_CM |
+	       FIELD_PREP(VTD_CAP_SAGAW, VTD_SAGAW_SUPPORTED) |
+	       FIELD_PREP(VTD_CAP_MGAW, 48 - 1) |
+	       FIELD_PREP(VTD_CAP_FRO, VTD_CAP_FRO_VAL) | VTD_CAP_PSI |
+	       FIELD_PREP(VTD_CAP_NFR, VTD_NFR_DEFAULT - 1) |
+	       FIELD_PREP(VTD_CAP_MAMV, VTD_MAMV_DEFAULT) |
+	       VTD_CAP_DWD | VTD_CAP_DRD | VTD_CAP_ESRTPS;
+}
+
+/**
+ * vtd_ecap_default() - the ECAP value of a unit the VMM did not configure
+ *
+ * Return: every ECAP feature this implementation supports.
+ */
+u64 vtd_ecap_default(void)
+{
+	return VTD_ECAP_C | VTD_ECAP_QI |
+	       FIELD_PREP(VTD_ECAP_IRO, VTD_ECAP_IRO_VAL);
+}
+
+/* Width in bits of the widest address the SAGAW bits allow, or 0. */
+static unsigned int vtd_sagaw_max_width(unsigned int sagaw)
+{
+	if (sagaw & VTD_SAGAW_57)
+		return 57;
+	if (sagaw & VTD_SAGAW_48)
+		return 48;
+	if (sagaw & VTD_SAGAW_39)
+		return 39;
+	return 0;
+}
+
+/**
+ * vtd_caps_validate() - may a unit be created with these CAP and ECAP?
+ * @cap: the CAP value the VMM asks for
+ * @ecap: the ECAP value the VMM asks for
+ *
+ * Return: 0, or -EINVAL when a field is unsupported, a field value is out of
+ * range, the register layout fields (FRO, IRO) differ from this
+ * implementation's, or fields contradict each other.
+ */
+int vtd_caps_validate(u64 cap, u64 ecap)
+{
+	unsigned int sagaw = FIELD_GET(VTD_CAP_SAGAW, cap);
+	unsigned int mgaw = FIELD_GET(VTD_CAP_MGAW, cap) + 1;
+
+	if ((cap & ~VTD_CAP_SELECTABLE) || (ecap & ~VTD_ECAP_SELECTABLE))
+		return -EINVAL;
+	if (FIELD_GET(VTD_CAP_FRO, cap) != VTD_CAP_FRO_VAL ||
+	    FIELD_GET(VTD_ECAP_IRO, ecap) != VTD_ECAP_IRO_VAL)
+		return -EINVAL;
+	if (FIELD_GET(VTD_CAP_ND, cap) > VTD_ND_MAX)
+		return -EINVAL;
+	/* At least one page-table depth; MGAW within what it can map. */
+	if (!sagaw || (sagaw & ~VTD_SAGAW_SUPPORTED))
+		return -EINVAL;
+	if (mgaw < VTD_MGAW_MIN || mgaw > vtd_sagaw_max_width(sagaw))
+		return -EINVAL;
+	if (FIELD_GET(VTD_CAP_NFR, cap) + 1 > VTD_NFR_MAX)
+		return -EINVAL;
+	/* MAMV is defined only with page-selective invalidation. */
+	if (!(cap & VTD_CAP_PSI) && FIELD_GET(VTD_CAP_MAMV, cap))
+		return -EINVAL;
+	return 0;
+}

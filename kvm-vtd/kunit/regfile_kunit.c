@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: the register file (regfile.c), capability checks (caps.c) and the
+ * invalidation descriptor decoder (desc.c), driven as a guest and a VMM
+ * would, without KVM.  The sources are compiled into this test module so
+ * it does not depend on kvm-vtd.ko being loaded.
+ */
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "../regfile.c"
+#include "../caps.c"
+#include "../desc.c"
+
+#define FRCD_HI(i)	(VTD_FRCD_REG + (i) * VTD_FRCD_SIZE + 8)
+
+static struct vtd_regfile *new_rf(struct kunit *test, u64 cap, u64 ecap)
+{
+	struct vtd_regfile *rf = kunit_kzalloc(test, sizeof(*rf), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, rf);
+	vtd_rf_reset(rf, cap, ecap);
+	return rf;
+}
+
+static struct vtd_regfile *default_rf(struct kunit *test)
+{
+	return new_rf(test, vtd_cap_default(), vtd_ecap_default());
+}
+
+static void wr(struct vtd_regfile *rf, u32 off, int len, u64 v, struct vtd_events *ev)
+{
+	vtd_rf_write(rf, off, len, v, ev);
+}
+
+static u64 rd(struct vtd_regfile *rf, u32 off, int len)
+{
+	return vtd_rf_read(rf, off, len);
+}
+
+static void reset_values(struct kunit *test)
+{
+	struct vtd_regfile *rf = default_rf(test);
+	u32 off;
+
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_VER_REG, 4), 0x10);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_CAP_REG, 8), vtd_cap_default());
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_ECAP_REG, 8), vtd_ecap_default());
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_FECTL_REG, 4), VTD_ECTL_IM);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_IECTL_REG, 4), VTD_ECTL_IM);
+	/* Everything else, including the space without registers, reads 0. */
+	for (off = VTD_GCMD_REG; off < KVM_VTD_REG_PAGE_SIZE; off += 4) {
+		if (off == VTD_FECTL_REG || off == VTD_IECTL_REG)
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, rd(rf, off, 4), 0, "off 0x%x", off);
+	}
+	/* The layout fields point where the registers are. */
+	KUNIT_EXPECT_EQ(test, FIELD_GET(VTD_CAP_FRO, vtd_cap_default()) * 16, VTD_FRCD_REG);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(VTD_ECAP_IRO, vtd_ecap_default()) * 16, VTD_IVA_REG);
+	KUNIT_EXPECT_GE(test, FIELD_GET(VTD_CAP_NFR, vtd_cap_default()) + 1, 8);
+}
+
+static void read_only_and_reserved(struct kunit *test)
+{
+	struct vtd_regfile *rf = default_rf(test);
+	struct vtd_events ev;
+
+	wr(rf, VTD_VER_REG, 4, ~0u, &ev);
+	wr(rf, VTD_CAP_REG, 8, 0, &ev);
+	wr(rf, VTD_ECAP_REG + 4, 4, ~0u, &ev);
+	wr(rf, VTD_GSTS_REG, 4, ~0u, &ev);
+	wr(rf, VTD_IQH_REG, 8, 0x1230, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_VER_REG, 4), 0x10);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_CAP_REG, 8), vtd_cap_default());
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_ECAP_REG, 8), vtd_ecap_default());
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_GSTS_REG, 4), 0);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_IQH_REG, 8), 0);
+
+	/* RW fields keep what is written, reserved bits stay 0. */
+	wr(rf, VTD_FEADDR_REG, 4, 0xfee00003, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_FEADDR_REG, 4), 0xfee00000);
+	wr(rf, VTD_FEDATA_REG, 4, 0xffff0041, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_FEDATA_REG, 4), 0x41);
+	wr(rf, VTD_RTADDR_REG, 8, ~0ull, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_RTADDR_REG, 8), GENMASK_ULL(51, 12));
+	/* IP is read-only: writing it does not make an interrupt pending. */
+	wr(rf, VTD_FECTL_REG, 4, VTD_ECTL_IM | VTD_ECTL_IP, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_FECTL_REG, 4), VTD_ECTL_IM);
+	/* Write-only registers read 0. */
+	wr(rf, VTD_GCMD_REG, 4, VTD_GCMD_SRTP, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_GCMD_REG, 4), 0);
+	wr(rf, VTD_IVA_REG, 8, 0x5000 | 3, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_IVA_REG, 8), 0);
+	KUNIT_EXPECT_EQ(test, rf->iva, 0x5003);
+}
+
+static void dword_halves(struct kunit *test)
+{
+	struct vtd_regfile *a = default_rf(test), *b = default_rf(test);
+	struct vtd_events ev;
+
+	wr(a, VTD_RTADDR_REG, 8, 0x0000000123456000ull, &ev);
+	wr(b, VTD_RTADDR_REG + 4, 4, 0x1, &ev);
+	wr(b, VTD_RTADDR_REG, 4, 0x23456000, &ev);
+	KUNIT_EXPECT_EQ(test, rd(a, VTD_RTADDR_REG, 8), rd(b, VTD_RTADDR_REG, 8));
+	KUNIT_EXPECT_EQ(test, rd(a, VTD_RTADDR_REG + 4, 4), 1);
+	KUNIT_EXPECT_EQ(test, rd(a, VTD_RTADDR_REG, 4), 0x23456000);
+
+	/* An 8-byte write over two 32-bit registers writes both. */
+	wr(a, VTD_FEDATA_REG - 4, 8, 0x0000004100000000ull, &ev);
+	KUNIT_EXPECT_EQ(test, rd(a, VTD_FEDATA_REG, 4), 0x41);
+	KUNIT_EXPECT_EQ(test, rd(a, VTD_FECTL_REG, 4), 0);
+}
+
+static void gcmd_state_machine(struct kunit *test)
+{
+	struct vtd_regfile *rf = default_rf(test);
+	struct vtd_events ev;
+
+	wr(rf, VTD_RTADDR_REG, 8, 0x7000, &ev);
+	wr(rf, VTD_GCMD_REG, 4, VTD_GCMD_SRTP, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_GSTS_REG, 4), VTD_GSTS_RTPS);
+	KUNIT_EXPECT_EQ(test, rf->rta, 0x7000);
+	KUNIT_EXPECT_TRUE(test, ev.flags & VTD_EV_DMAR_SWITCH);
+	KUNIT_EXPECT_EQ(test, ev.switch_reason, VTD_SWITCH_SRTP);
+	/* The latched pointer does not follow RTADDR until the next SRTP. */
+	wr(rf, VTD_RTADDR_REG, 8, 0x9000, &ev);
+	KUNIT_EXPECT_EQ(test, rf->rta, 0x7000);
+
+	/* Drivers write GSTS | command: TE on, and a repeat changes nothing. */
+	wr(rf, VTD_GCMD_REG, 4, rd(rf, VTD_GSTS_REG, 4) | VTD_GCMD_TE, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_GSTS_REG, 4), VTD_GSTS_RTPS | VTD_GSTS_TES);
+	KUNIT_EXPECT_EQ(test, ev.switch_reason, VTD_SWITCH_TE_ON);
+	wr(rf, VTD_GCMD_REG, 4, VTD_GCMD_TE, &ev);
+	KUNIT_EXPECT_FALSE(test, ev.flags & VTD_EV_DMAR_SWITCH);
+	wr(rf, VTD_GCMD_REG, 4, 0, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_GSTS_REG, 4), VTD_GSTS_RTPS);
+	KUNIT_EXPECT_EQ(test, ev.switch_reason, VTD_SWITCH_TE_OFF);
+
+	/* WBF without RWBF, SFL without AFL, IRE without IR: ignored. */
+	wr(rf, VTD_GCMD_REG, 4, VTD_GCMD_WBF | VTD_GCMD_SFL | VTD_GCMD_IRE, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_GSTS_REG, 4), VTD_GSTS_RTPS);
+	KUNIT_EXPECT_FALSE(test, ev.flags & VTD_EV_WBF);
+
+	/* QIE latches IQA; disabling resets the head. */
+	wr(rf, VTD_IQA_REG, 8, 0x10000 | 2, &ev);
+	wr(rf, VTD_GCMD_REG, 4, VTD_GCMD_QIE, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_GSTS_REG, 4), VTD_GSTS_RTPS | VTD_GSTS_QIES);
+	KUNIT_EXPECT_EQ(test, rf->iqa, 0x10002);
+	KUNIT_EXPECT_FALSE(test, ev.flags & VTD_EV_QI_KICK);
+	wr(rf, VTD_IQT_REG, 8, 0x20, &ev);
+	KUNIT_EXPECT_TRUE(test, ev.flags & VTD_EV_QI_KICK);
+	rf->val[VTD_IQH_REG / 8] = 0x20;	/* as if processed */
+	wr(rf, VTD_GCMD_REG, 4, 0, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_GSTS_REG, 4), VTD_GSTS_RTPS);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_IQH_REG, 8), 0);
+
+	/* With RWBF the flush is requested and completes at once. */
+	rf = new_rf(test, vtd_cap_default() | VTD_CAP_RWBF, vtd_ecap_default());
+	wr(rf, VTD_GCMD_REG, 4, VTD_GCMD_WBF, &ev);
+	KUNIT_EXPECT_TRUE(test, ev.flags & VTD_EV_WBF);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_GSTS_REG, 4), 0);
+
+	/* Without QI, QIE is ignored and the queue registers do not exist. */
+	rf = new_rf(test, vtd_cap_default(), vtd_ecap_default() & ~VTD_ECAP_QI);
+	wr(rf, VTD_IQA_REG, 8, 0x10000, &ev);
+	wr(rf, VTD_GCMD_REG, 4, VTD_GCMD_QIE, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_GSTS_REG, 4), 0);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_IQA_REG, 8), 0);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_IECTL_REG, 4), 0);
+}
+
+static void context_command(struct kunit *test)
+{
+	struct vtd_regfile *rf = default_rf(test);
+	struct vtd_events ev;
+	u64 v;
+	int g;
+
+	for (g = 1; g <= 3; g++) {
+		wr(rf, VTD_CCMD_REG, 8, VTD_CCMD_ICC | FIELD_PREP(VTD_CCMD_CIRG, g) |
+		   FIELD_PREP(VTD_CCMD_SID, 0x10) | FIELD_PREP(VTD_CCMD_DID, 7), &ev);
+		v = rd(rf, VTD_CCMD_REG, 8);
+		KUNIT_EXPECT_FALSE(test, v & VTD_CCMD_ICC);
+		KUNIT_EXPECT_EQ(test, FIELD_GET(VTD_CCMD_CAIG, v), g);
+		KUNIT_EXPECT_TRUE(test, ev.flags & VTD_EV_INV_CONTEXT);
+		KUNIT_EXPECT_EQ(test, ev.inv.did, 7);
+		KUNIT_EXPECT_EQ(test, ev.inv.sid, 0x10);
+	}
+	/* ICC set by a dword write to the upper half, as 32-bit drivers do. */
+	wr(rf, VTD_CCMD_REG + 4, 4, (VTD_CCMD_ICC | FIELD_PREP(VTD_CCMD_CIRG, 1)) >> 32, &ev);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(VTD_CCMD_CAIG, rd(rf, VTD_CCMD_REG, 8)), 1);
+	KUNIT_EXPECT_FALSE(test, rd(rf, VTD_CCMD_REG, 8) & VTD_CCMD_ICC);
+	/* Granularity 0 is reserved: not performed, CAIG 0. */
+	wr(rf, VTD_CCMD_REG, 8, VTD_CCMD_ICC, &ev);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(VTD_CCMD_CAIG, rd(rf, VTD_CCMD_REG, 8)), 0);
+	KUNIT_EXPECT_FALSE(test, ev.flags & VTD_EV_INV_CONTEXT);
+	/* Under queued invalidation the register does nothing. */
+	wr(rf, VTD_GCMD_REG, 4, VTD_GCMD_QIE, &ev);
+	wr(rf, VTD_CCMD_REG, 8, VTD_CCMD_ICC | FIELD_PREP(VTD_CCMD_CIRG, 1), &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_CCMD_REG, 8) & (VTD_CCMD_ICC | VTD_CCMD_CAIG), 0);
+	KUNIT_EXPECT_EQ(test, ev.flags, VTD_EV_INV_IGNORED);
+}
+
+static void iotlb_command(struct kunit *test)
+{
+	struct vtd_regfile *rf = default_rf(test);
+	u32 mamv = FIELD_GET(VTD_CAP_MAMV, vtd_cap_default());
+	struct vtd_events ev;
+	u64 v;
+
+	wr(rf, VTD_IOTLB_REG, 8, VTD_IOTLB_IVT | FIELD_PREP(VTD_IOTLB_IIRG, 1), &ev);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(VTD_IOTLB_IAIG, rd(rf, VTD_IOTLB_REG, 8)), 1);
+	wr(rf, VTD_IOTLB_REG, 8, VTD_IOTLB_IVT | FIELD_PREP(VTD_IOTLB_IIRG, 2) |
+	   FIELD_PREP(VTD_IOTLB_DID, 42), &ev);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(VTD_IOTLB_IAIG, rd(rf, VTD_IOTLB_REG, 8)), 2);
+	KUNIT_EXPECT_EQ(test, ev.inv.did, 42);
+
+	/* Page-selective: address aligned down to the mask, AM <= MAMV. */
+	wr(rf, VTD_IVA_REG, 8, 0x12345000 | VTD_IVA_IH | 4, &ev);
+	wr(rf, VTD_IOTLB_REG + 4, 4, (VTD_IOTLB_IVT | FIELD_PREP(VTD_IOTLB_IIRG, 3) |
+				      VTD_IOTLB_DR | VTD_IOTLB_DW) >> 32, &ev);
+	v = rd(rf, VTD_IOTLB_REG, 8);
+	KUNIT_EXPECT_FALSE(test, v & VTD_IOTLB_IVT);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(VTD_IOTLB_IAIG, v), 3);
+	KUNIT_EXPECT_EQ(test, ev.inv.addr, 0x12340000);
+	KUNIT_EXPECT_EQ(test, ev.inv.am, 4);
+	KUNIT_EXPECT_TRUE(test, ev.inv.ih);
+
+	wr(rf, VTD_IVA_REG, 8, 0x12345000 | (mamv + 1), &ev);
+	wr(rf, VTD_IOTLB_REG, 8, VTD_IOTLB_IVT | FIELD_PREP(VTD_IOTLB_IIRG, 3), &ev);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(VTD_IOTLB_IAIG, rd(rf, VTD_IOTLB_REG, 8)), 0);
+	KUNIT_EXPECT_FALSE(test, ev.flags & VTD_EV_INV_IOTLB);
+
+	/* Without PSI a page request is served domain-selectively. */
+	rf = new_rf(test, vtd_cap_default() & ~(VTD_CAP_PSI | VTD_CAP_MAMV),
+		    vtd_ecap_default());
+	wr(rf, VTD_IOTLB_REG, 8, VTD_IOTLB_IVT | FIELD_PREP(VTD_IOTLB_IIRG, 3), &ev);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(VTD_IOTLB_IAIG, rd(rf, VTD_IOTLB_REG, 8)), 2);
+}
+
+static int fault(struct vtd_regfile *rf, u16 sid, struct vtd_events *ev)
+{
+	struct vtd_fault f = {
+		.sid = sid, .reason = 0x5, .type = VTD_FAULT_READ, .addr = 0xabcdef123,
+	};
+
+	memset(ev, 0, sizeof(*ev));
+	return vtd_rf_record_fault(rf, &f, ev);
+}
+
+static void fault_ring(struct kunit *test)
+{
+	struct vtd_regfile *rf = default_rf(test);
+	struct vtd_events ev;
+	u32 i, irqs = 0, fsts;
+	u64 hi;
+
+	wr(rf, VTD_FEDATA_REG, 4, 0x41, &ev);
+	wr(rf, VTD_FEADDR_REG, 4, 0xfee00000, &ev);
+	wr(rf, VTD_FECTL_REG, 4, 0, &ev);
+
+	for (i = 0; i < rf->nfr; i++) {
+		KUNIT_EXPECT_EQ(test, fault(rf, 0x100 + i, &ev), i);
+		irqs += !!(ev.flags & VTD_EV_FAULT_IRQ);
+	}
+	/* One interrupt: the first fault; the others find PPF already set. */
+	KUNIT_EXPECT_EQ(test, irqs, 1);
+	fsts = rd(rf, VTD_FSTS_REG, 4);
+	KUNIT_EXPECT_EQ(test, fsts, VTD_FSTS_PPF | FIELD_PREP(VTD_FSTS_FRI, 0));
+	hi = rd(rf, FRCD_HI(1), 8);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(VTD_FRCD_HI_SID, hi), 0x101);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(VTD_FRCD_HI_FR, hi), 5);
+	KUNIT_EXPECT_TRUE(test, hi & VTD_FRCD_HI_T1);
+	KUNIT_EXPECT_TRUE(test, hi & VTD_FRCD_HI_F);
+	KUNIT_EXPECT_EQ(test, rd(rf, FRCD_HI(1) - 8, 8), 0xabcdef000);
+
+	/* The ring is full: overflow sets PFO, later faults are dropped. */
+	KUNIT_EXPECT_EQ(test, fault(rf, 0x200, &ev), VTD_FAULT_OVERFLOW);
+	KUNIT_EXPECT_EQ(test, ev.flags, 0);
+	KUNIT_EXPECT_TRUE(test, rd(rf, VTD_FSTS_REG, 4) & VTD_FSTS_PFO);
+	KUNIT_EXPECT_EQ(test, fault(rf, 0x201, &ev), VTD_FAULT_DROPPED_PFO);
+
+	/* RW1C: writing 0 clears nothing, writing 1 clears. */
+	wr(rf, VTD_FSTS_REG, 4, 0, &ev);
+	wr(rf, FRCD_HI(0) + 4, 4, 0, &ev);
+	KUNIT_EXPECT_TRUE(test, rd(rf, VTD_FSTS_REG, 4) & VTD_FSTS_PFO);
+	KUNIT_EXPECT_TRUE(test, rd(rf, FRCD_HI(0), 8) & VTD_FRCD_HI_F);
+	for (i = 0; i < rf->nfr; i++)
+		wr(rf, FRCD_HI(i) + 4, 4, VTD_FRCD_HI_F >> 32, &ev);
+	/* The record itself stays readable after F is cleared. */
+	KUNIT_EXPECT_EQ(test, FIELD_GET(VTD_FRCD_HI_SID, rd(rf, FRCD_HI(1), 8)), 0x101);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_FSTS_REG, 4) & ~VTD_FSTS_FRI, VTD_FSTS_PFO);
+	wr(rf, VTD_FSTS_REG, 4, VTD_FSTS_PFO, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_FSTS_REG, 4) & ~VTD_FSTS_FRI, 0);
+
+	/* Serviced: the next fault wraps to record 0 and interrupts again. */
+	KUNIT_EXPECT_EQ(test, fault(rf, 0x300, &ev), 0);
+	KUNIT_EXPECT_TRUE(test, ev.flags & VTD_EV_FAULT_IRQ);
+	KUNIT_EXPECT_EQ(test, ev.fault_msi.addr, 0xfee00000);
+	KUNIT_EXPECT_EQ(test, ev.fault_msi.data, 0x41);
+}
+
+static void fault_event_mask(struct kunit *test)
+{
+	struct vtd_regfile *rf = default_rf(test);
+	struct vtd_events ev;
+
+	wr(rf, VTD_FEDATA_REG, 4, 0x42, &ev);
+	wr(rf, VTD_FEADDR_REG, 4, 0xfee01000, &ev);
+	wr(rf, VTD_FEUADDR_REG, 4, 0x1, &ev);
+	/* Masked at reset: the fault is held pending in IP. */
+	KUNIT_EXPECT_EQ(test, fault(rf, 1, &ev), 0);
+	KUNIT_EXPECT_FALSE(test, ev.flags & VTD_EV_FAULT_IRQ);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_FECTL_REG, 4), VTD_ECTL_IM | VTD_ECTL_IP);
+	/* A second fault while pending is no new interrupt condition. */
+	KUNIT_EXPECT_EQ(test, fault(rf, 2, &ev), 1);
+	/* Unmask: delivered once, IP clears. */
+	wr(rf, VTD_FECTL_REG, 4, 0, &ev);
+	KUNIT_EXPECT_EQ(test, ev.flags, VTD_EV_FAULT_IRQ);
+	KUNIT_EXPECT_EQ(test, ev.fault_msi.addr, 0x1fee01000ull);
+	KUNIT_EXPECT_EQ(test, ev.fault_msi.data, 0x42);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_FECTL_REG, 4), 0);
+	wr(rf, VTD_FECTL_REG, 4, 0, &ev);
+	KUNIT_EXPECT_EQ(test, ev.flags, 0);
+
+	/* Pending, then the status is serviced: IP clears, unmask sends nothing. */
+	wr(rf, VTD_FECTL_REG, 4, VTD_ECTL_IM, &ev);
+	wr(rf, FRCD_HI(0), 8, VTD_FRCD_HI_F, &ev);
+	wr(rf, FRCD_HI(1), 8, VTD_FRCD_HI_F, &ev);
+	KUNIT_EXPECT_EQ(test, fault(rf, 3, &ev), 2);
+	KUNIT_EXPECT_TRUE(test, rd(rf, VTD_FECTL_REG, 4) & VTD_ECTL_IP);
+	wr(rf, FRCD_HI(2), 8, VTD_FRCD_HI_F, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_FSTS_REG, 4) & VTD_FSTS_PPF, 0);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_FECTL_REG, 4), VTD_ECTL_IM);
+	wr(rf, VTD_FECTL_REG, 4, 0, &ev);
+	KUNIT_EXPECT_EQ(test, ev.flags, 0);
+
+	/* A queue error is an interrupt condition too, unless PPF is set. */
+	vtd_rf_queue_error(rf, VTD_IQEI_TYPE, &ev);
+	KUNIT_EXPECT_TRUE(test, ev.flags & VTD_EV_FAULT_IRQ);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_IQERCD_REG, 8), VTD_IQEI_TYPE);
+	memset(&ev, 0, sizeof(ev));
+	KUNIT_EXPECT_EQ(test, fault(rf, 4, &ev), 3);
+	KUNIT_EXPECT_FALSE(test, ev.flags & VTD_EV_FAULT_IRQ);
+}
+
+static void inv_event(struct kunit *test)
+{
+	struct vtd_regfile *rf = default_rf(test);
+	struct vtd_events ev = {};
+
+	wr(rf, VTD_IEDATA_REG, 4, 0x51, &ev);
+	wr(rf, VTD_IEADDR_REG, 4, 0xfee00000, &ev);
+	memset(&ev, 0, sizeof(ev));
+	vtd_rf_inv_event(rf, &ev);
+	KUNIT_EXPECT_EQ(test, ev.flags, 0);	/* masked at reset */
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_ICS_REG, 4), VTD_ICS_IWC);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_IECTL_REG, 4), VTD_ECTL_IM | VTD_ECTL_IP);
+	wr(rf, VTD_IECTL_REG, 4, 0, &ev);
+	KUNIT_EXPECT_EQ(test, ev.flags, VTD_EV_INV_IRQ);
+	KUNIT_EXPECT_EQ(test, ev.inv_msi.data, 0x51);
+	/* IWC still set: a second wait is no new condition. */
+	memset(&ev, 0, sizeof(ev));
+	vtd_rf_inv_event(rf, &ev);
+	KUNIT_EXPECT_EQ(test, ev.flags, 0);
+	wr(rf, VTD_ICS_REG, 4, 0, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_ICS_REG, 4), VTD_ICS_IWC);
+	wr(rf, VTD_ICS_REG, 4, VTD_ICS_IWC, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_ICS_REG, 4), 0);
+	memset(&ev, 0, sizeof(ev));
+	vtd_rf_inv_event(rf, &ev);
+	KUNIT_EXPECT_EQ(test, ev.flags, VTD_EV_INV_IRQ);
+}
+
+static void caps_validation(struct kunit *test)
+{
+	u64 cap = vtd_cap_default(), ecap = vtd_ecap_default();
+	u64 small, wide;
+
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap), 0);
+	/* 39-bit only, 16 records, no PSI, caching mode off: all fine. */
+	small = cap & ~(VTD_CAP_SAGAW | VTD_CAP_MGAW | VTD_CAP_NFR | VTD_CAP_PSI |
+			VTD_CAP_MAMV | VTD_CAP_CM);
+	small |= FIELD_PREP(VTD_CAP_SAGAW, VTD_SAGAW_39);
+	small |= FIELD_PREP(VTD_CAP_MGAW, 38);
+	small |= FIELD_PREP(VTD_CAP_NFR, 15);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(small, ecap), 0);
+	/* MGAW beyond what SAGAW maps, or no SAGAW at all. */
+	wide = (cap & ~VTD_CAP_SAGAW) | FIELD_PREP(VTD_CAP_SAGAW, VTD_SAGAW_39);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(wide, ecap), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap & ~VTD_CAP_SAGAW, ecap), -EINVAL);
+	/* Not implemented (yet): 5-level, large pages, AFL, PMRs, SMTS, DT, IR, PT. */
+	wide = cap | FIELD_PREP(VTD_CAP_SAGAW, VTD_SAGAW_57);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(wide, ecap), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | FIELD_PREP(VTD_CAP_SLLPS, 1), ecap), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | VTD_CAP_AFL, ecap), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | VTD_CAP_PLMR, ecap), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap | VTD_ECAP_SMTS), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap | VTD_ECAP_DT), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap | VTD_ECAP_IR), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap | VTD_ECAP_PT), -EINVAL);
+	/* Layout fields are fixed; NFR bounded; MAMV needs PSI. */
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap ^ FIELD_PREP(VTD_CAP_FRO, 1), ecap), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap ^ FIELD_PREP(VTD_ECAP_IRO, 1)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | VTD_CAP_NFR, ecap), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap & ~VTD_CAP_PSI, ecap), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | BIT_ULL(13), ecap), -EINVAL);
+}
+
+static void desc_decode(struct kunit *test)
+{
+	u64 cap = vtd_cap_default();
+	struct vtd_desc d;
+
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x0000000100070011ull | (1ull << 48), 0, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.type, VTD_DESC_CC);
+	KUNIT_EXPECT_EQ(test, d.inv.req, 1);
+	KUNIT_EXPECT_EQ(test, d.inv.did, 7);
+	KUNIT_EXPECT_EQ(test, d.inv.sid, 1);
+	KUNIT_EXPECT_EQ(test, d.inv.fm, 1);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x31 | (5 << 16), 0, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.type, VTD_DESC_CC);
+	KUNIT_EXPECT_EQ(test, d.inv.req, VTD_CC_DEVICE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x32 | (5 << 16), 0x12345000 | 3, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.inv.addr, 0x12340000);
+	KUNIT_EXPECT_EQ(test, d.inv.am, 3);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x75 | (0xabcdull << 32), 0x1000, &d), 0);
+	KUNIT_EXPECT_TRUE(test, d.wait_if && d.wait_sw);
+	KUNIT_EXPECT_EQ(test, d.wait_data, 0xabcd);
+	KUNIT_EXPECT_EQ(test, d.wait_addr, 0x1000);
+
+	/* Bad inputs: reserved bits, reserved granularity, unsupported types. */
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x11 | BIT_ULL(8), 0, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x11, 1, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x01, 0, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x02, 0, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x12, 0x1000, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x32, 0x1080, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x32, 63, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x25, 0x1001, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x85, 0, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x0, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x3, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x4, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x7, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0xf, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x211, 0, &d), VTD_IQEI_TYPE);
+}
+
+static void save_restore(struct kunit *test)
+{
+	struct vtd_regfile *a = default_rf(test), *b = default_rf(test);
+	struct vtd_events ev;
+	u64 attr, val;
+	int i;
+
+	wr(a, VTD_RTADDR_REG, 8, 0x7000, &ev);
+	wr(a, VTD_GCMD_REG, 4, VTD_GCMD_SRTP, &ev);
+	wr(a, VTD_GCMD_REG, 4, VTD_GCMD_TE, &ev);
+	wr(a, VTD_RTADDR_REG, 8, 0x8000, &ev);
+	wr(a, VTD_IQA_REG, 8, 0x20001, &ev);
+	wr(a, VTD_GCMD_REG, 4, VTD_GCMD_TE | VTD_GCMD_QIE, &ev);
+	wr(a, VTD_FEDATA_REG, 4, 0x44, &ev);
+	wr(a, VTD_IVA_REG, 8, 0x9000 | 2, &ev);
+	for (i = 0; i < 3; i++)
+		fault(a, i, &ev);
+
+	for (attr = 0; attr < KVM_VTD_REG_PAGE_SIZE; attr += 4) {
+		if (vtd_rf_get(a, attr, &val))
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, vtd_rf_set(b, attr, val), 0, "attr 0x%llx", attr);
+	}
+	for (attr = KVM_VTD_REG_LATCHED_RTADDR; attr <= KVM_VTD_REG_FAULT_NEXT; attr += 8) {
+		KUNIT_ASSERT_EQ(test, vtd_rf_get(a, attr, &val), 0);
+		KUNIT_EXPECT_EQ(test, vtd_rf_set(b, attr, val), 0);
+	}
+	KUNIT_EXPECT_EQ(test, memcmp(a->val, b->val, sizeof(a->val)), 0);
+	KUNIT_EXPECT_EQ(test, a->rta, b->rta);
+	KUNIT_EXPECT_EQ(test, a->iqa, b->iqa);
+	KUNIT_EXPECT_EQ(test, a->iva, b->iva);
+	KUNIT_EXPECT_EQ(test, a->next_frcd, b->next_frcd);
+
+	/* Bad restores. */
+	KUNIT_EXPECT_EQ(test, vtd_rf_set(b, VTD_CAP_REG, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_rf_set(b, VTD_GCMD_REG, VTD_GCMD_TE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_rf_set(b, VTD_GSTS_REG, VTD_GSTS_IRES), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_rf_set(b, VTD_FEDATA_REG, 1ull << 32), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_rf_set(b, VTD_CCMD_REG, VTD_CCMD_ICC), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_rf_set(b, VTD_FSTS_REG, FIELD_PREP(VTD_FSTS_FRI, 200)), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_rf_set(b, KVM_VTD_REG_FAULT_NEXT, b->nfr), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_rf_set(b, VTD_RTADDR_REG, 1), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_rf_set(b, 0x30, 0), -ENXIO);
+	KUNIT_EXPECT_EQ(test, vtd_rf_set(b, VTD_CAP_REG + 4, 0), -ENXIO);
+	KUNIT_EXPECT_EQ(test, vtd_rf_set(b, 1ull << 32 | VTD_FEDATA_REG, 0), -ENXIO);
+	KUNIT_EXPECT_EQ(test, vtd_rf_get(b, 0x1018, &val), -ENXIO);
+	KUNIT_EXPECT_EQ(test, vtd_rf_get(b, FRCD_HI(b->nfr), &val), -ENXIO);
+	KUNIT_EXPECT_EQ(test, memcmp(a->val, b->val, sizeof(a->val)), 0);
+}
+
+static struct kunit_case kvm_vtd_regfile_cases[] = {
+	KUNIT_CASE(reset_values),
+	KUNIT_CASE(read_only_and_reserved),
+	KUNIT_CASE(dword_halves),
+	KUNIT_CASE(gcmd_state_machine),
+	KUNIT_CASE(context_command),
+	KUNIT_CASE(iotlb_command),
+	KUNIT_CASE(fault_ring),
+	KUNIT_CASE(fault_event_mask),
+	KUNIT_CASE(inv_event),
+	KUNIT_CASE(caps_validation),
+	KUNIT_CASE(desc_decode),
+	KUNIT_CASE(save_restore),
+	{}
+};
+
+static struct kunit_suite kvm_vtd_regfile_suite = {
+	.name = "kvm_vtd_regfile",
+	.test_cases = kvm_vtd_regfile_cases,
+};
+
+kunit_test_suite(kvm_vtd_regfile_suite);

@@ -1,0 +1,651 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-vtd: the register file of one DMAR unit.
+ *
+ * The page is kept as the guest reads it, with per-quadword masks of the
+ * bits a write stores (RW) and the bits a written 1 clears (RW1C); anything
+ * else is read-only or reserved and keeps its value.  Writes to registers
+ * with side effects are then dispatched per dword, so a 4-byte access to
+ * either half of a 64-bit register and an 8-byte access behave alike.
+ * Write-only fields (GCMD, IVA) read as 0.
+ */
+#include <linux/align.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "regfile.h"
+
+/* Version 1.0: legacy-mode translation, register and queued invalidation. */
+#define VTD_VER_VALUE		(FIELD_PREP(VTD_VER_MAX, 1) | FIELD_PREP(VTD_VER_MIN, 0))
+/* Table and queue pointers may name any page below 2^52. */
+#define VTD_HAW_MASK		GENMASK_ULL(51, 12)
+
+#define VTD_FRCD_HI_VALID	(VTD_FRCD_HI_SID | VTD_FRCD_HI_T2 | VTD_FRCD_HI_PRIV | \
+				 VTD_FRCD_HI_EXE | VTD_FRCD_HI_PP | VTD_FRCD_HI_FR | \
+				 VTD_FRCD_HI_PV | VTD_FRCD_HI_AT | VTD_FRCD_HI_T1 | \
+				 VTD_FRCD_HI_F)
+
+static u32 get32(const u64 *arr, u32 off)
+{
+	return arr[off / 8] >> ((off & 4) * 8);
+}
+
+static void set32(u64 *arr, u32 off, u32 v)
+{
+	unsigned int sh = (off & 4) * 8;
+	u64 *p = &arr[off / 8];
+
+	*p = (*p & ~(0xffffffffull << sh)) | ((u64)v << sh);
+}
+
+static void set_bits32(u64 *arr, u32 off, u32 set, u32 clear)
+{
+	set32(arr, off, (get32(arr, off) & ~clear) | set);
+}
+
+static bool has_qi(const struct vtd_regfile *rf)
+{
+	return rf->val[VTD_ECAP_REG / 8] & VTD_ECAP_QI;
+}
+
+static u64 cap(const struct vtd_regfile *rf)
+{
+	return rf->val[VTD_CAP_REG / 8];
+}
+
+static u64 frcd_hi(const struct vtd_regfile *rf, u32 i)
+{
+	return rf->val[(rf->frcd_off + i * VTD_FRCD_SIZE + 8) / 8];
+}
+
+/* The 32-bit registers with stored bits, and the masks of those bits. */
+static void define32(struct vtd_regfile *rf, u32 off, u32 reset, u32 rw, u32 w1c)
+{
+	set32(rf->val, off, reset);
+	set32(rf->wmask, off, rw);
+	set32(rf->w1cmask, off, w1c);
+}
+
+/**
+ * vtd_rf_reset() - put the register file in its power-on state
+ * @rf: the register file
+ * @cap: the unit's CAP, already validated
+ * @ecap: the unit's ECAP, already validated
+ *
+ * Every register gets its reset value, every internal latch is cleared.
+ */
+void vtd_rf_reset(struct vtd_regfile *rf, u64 cap, u64 ecap)
+{
+	u32 i;
+
+	memset(rf, 0, sizeof(*rf));
+	rf->nfr = FIELD_GET(VTD_CAP_NFR, cap) + 1;
+	rf->frcd_off = FIELD_GET(VTD_CAP_FRO, cap) * 16;
+	rf->iva_off = FIELD_GET(VTD_ECAP_IRO, ecap) * 16;
+	rf->haw_mask = VTD_HAW_MASK;
+
+	define32(rf, VTD_VER_REG, VTD_VER_VALUE, 0, 0);
+	rf->val[VTD_CAP_REG / 8] = cap;
+	rf->val[VTD_ECAP_REG / 8] = ecap;
+	rf->wmask[VTD_RTADDR_REG / 8] = VTD_RTADDR_RTA & rf->haw_mask;
+	rf->wmask[VTD_CCMD_REG / 8] = VTD_CCMD_ICC | VTD_CCMD_CIRG | VTD_CCMD_FM |
+				      VTD_CCMD_SID | VTD_CCMD_DID;
+	define32(rf, VTD_FSTS_REG, 0, 0,
+		 VTD_FSTS_PFO | (has_qi(rf) ? VTD_FSTS_IQE : 0));
+	define32(rf, VTD_FECTL_REG, VTD_ECTL_IM, VTD_ECTL_IM, 0);
+	define32(rf, VTD_FEDATA_REG, 0, VTD_EDATA_IMD, 0);
+	define32(rf, VTD_FEADDR_REG, 0, VTD_EADDR_MA, 0);
+	define32(rf, VTD_FEUADDR_REG, 0, ~0u, 0);
+
+	if (has_qi(rf)) {
+		rf->wmask[VTD_IQT_REG / 8] = VTD_IQT_QT;
+		rf->wmask[VTD_IQA_REG / 8] = (VTD_IQA_IQA & rf->haw_mask) | VTD_IQA_QS;
+		define32(rf, VTD_ICS_REG, 0, 0, VTD_ICS_IWC);
+		define32(rf, VTD_IECTL_REG, VTD_ECTL_IM, VTD_ECTL_IM, 0);
+		define32(rf, VTD_IEDATA_REG, 0, VTD_EDATA_IMD, 0);
+		define32(rf, VTD_IEADDR_REG, 0, VTD_EADDR_MA, 0);
+		define32(rf, VTD_IEUADDR_REG, 0, ~0u, 0);
+	}
+
+	rf->wmask[(rf->iva_off + 8) / 8] = VTD_IOTLB_IVT | VTD_IOTLB_IIRG |
+					   VTD_IOTLB_DR | VTD_IOTLB_DW | VTD_IOTLB_DID;
+	for (i = 0; i < rf->nfr; i++)
+		rf->w1cmask[(rf->frcd_off + i * VTD_FRCD_SIZE + 8) / 8] = VTD_FRCD_HI_F;
+}
+
+/**
+ * vtd_rf_read() - a guest read of the register page
+ * @rf: the register file
+ * @off: offset of a naturally aligned access
+ * @len: 4 or 8
+ *
+ * Return: the value read; offsets without a register read as 0.
+ */
+u64 vtd_rf_read(const struct vtd_regfile *rf, u32 off, int len)
+{
+	return len == 8 ? rf->val[off / 8] : get32(rf->val, off);
+}
+
+/* Send (or hold pending, when masked) an event through a control register. */
+static void vtd_event(struct vtd_regfile *rf, u32 ctl, struct vtd_msi *msi)
+{
+	if (get32(rf->val, ctl) & VTD_ECTL_IM) {
+		set_bits32(rf->val, ctl, VTD_ECTL_IP, 0);
+		return;
+	}
+	/* The data, address and upper address registers follow the control. */
+	msi->data = get32(rf->val, ctl + 4);
+	msi->addr = (u64)get32(rf->val, ctl + 12) << 32 | get32(rf->val, ctl + 8);
+}
+
+static void vtd_fault_event(struct vtd_regfile *rf, struct vtd_events *ev)
+{
+	vtd_event(rf, VTD_FECTL_REG, &ev->fault_msi);
+	if (!(get32(rf->val, VTD_FECTL_REG) & VTD_ECTL_IP))
+		ev->flags |= VTD_EV_FAULT_IRQ;
+}
+
+/* A control register's IM was written: deliver what was held pending. */
+static void vtd_event_unmask(struct vtd_regfile *rf, u32 ctl, struct vtd_msi *msi,
+			     u32 flag, struct vtd_events *ev)
+{
+	u32 v = get32(rf->val, ctl);
+
+	if ((v & VTD_ECTL_IM) || !(v & VTD_ECTL_IP))
+		return;
+	set32(rf->val, ctl, v & ~VTD_ECTL_IP);
+	vtd_event(rf, ctl, msi);
+	ev->flags |= flag;
+}
+
+/*
+ * PPF is the OR of the F bits; once no status field of FSTS is set any
+ * more, an interrupt held pending is dropped (IP clears).
+ */
+static void vtd_fsts_update(struct vtd_regfile *rf)
+{
+	u32 fsts = get32(rf->val, VTD_FSTS_REG) & ~VTD_FSTS_PPF;
+	u32 i;
+
+	for (i = 0; i < rf->nfr; i++) {
+		if (frcd_hi(rf, i) & VTD_FRCD_HI_F) {
+			fsts |= VTD_FSTS_PPF;
+			break;
+		}
+	}
+	set32(rf->val, VTD_FSTS_REG, fsts);
+	if (!(fsts & VTD_FSTS_EVENTS))
+		set_bits32(rf->val, VTD_FECTL_REG, 0, VTD_ECTL_IP);
+}
+
+/**
+ * vtd_rf_fault_status() - set fault status fields other than PPF/PFO
+ * @rf: the register file
+ * @bits: FSTS bits to set (IQE, ICE, ITE)
+ * @ev: the caller's event record
+ *
+ * Setting a status field when none was set is an interrupt condition.
+ */
+void vtd_rf_fault_status(struct vtd_regfile *rf, u32 bits, struct vtd_events *ev)
+{
+	u32 fsts = get32(rf->val, VTD_FSTS_REG);
+
+	set32(rf->val, VTD_FSTS_REG, fsts | bits);
+	if (!(fsts & VTD_FSTS_EVENTS))
+		vtd_fault_event(rf, ev);
+}
+
+/**
+ * vtd_rf_inv_event() - an invalidation wait descriptor asked for an interrupt
+ * @rf: the register file
+ * @ev: the caller's event record
+ *
+ * Sets ICS.IWC; if it was clear this is an interrupt condition, delivered
+ * now or held pending in IECTL.IP while IECTL.IM is set.
+ */
+void vtd_rf_inv_event(struct vtd_regfile *rf, struct vtd_events *ev)
+{
+	if (get32(rf->val, VTD_ICS_REG) & VTD_ICS_IWC)
+		return;
+	set_bits32(rf->val, VTD_ICS_REG, VTD_ICS_IWC, 0);
+	vtd_event(rf, VTD_IECTL_REG, &ev->inv_msi);
+	if (!(get32(rf->val, VTD_IECTL_REG) & VTD_ECTL_IP))
+		ev->flags |= VTD_EV_INV_IRQ;
+}
+
+/**
+ * vtd_rf_record_fault() - primary fault logging
+ * @rf: the register file
+ * @f: the fault
+ * @ev: the caller's event record; gets %VTD_EV_FAULT_IRQ when the fault is
+ *	an interrupt condition and the fault event is not masked
+ *
+ * Records @f in the fault recording register at the internal index, which
+ * then advances around the ring.  If that register still holds an
+ * unserviced fault, sets FSTS.PFO instead; while PFO is set, faults are
+ * dropped.
+ *
+ * Return: the index of the record used, %VTD_FAULT_OVERFLOW or
+ * %VTD_FAULT_DROPPED_PFO.
+ */
+int vtd_rf_record_fault(struct vtd_regfile *rf, const struct vtd_fault *f,
+			struct vtd_events *ev)
+{
+	u32 fsts = get32(rf->val, VTD_FSTS_REG);
+	u32 idx = rf->next_frcd;
+	u32 lo_q = (rf->frcd_off + idx * VTD_FRCD_SIZE) / 8;
+	u64 hi;
+
+	if (fsts & VTD_FSTS_PFO)
+		return VTD_FAULT_DROPPED_PFO;
+	if (frcd_hi(rf, idx) & VTD_FRCD_HI_F) {
+		set32(rf->val, VTD_FSTS_REG, fsts | VTD_FSTS_PFO);
+		return VTD_FAULT_OVERFLOW;
+	}
+
+	hi = FIELD_PREP(VTD_FRCD_HI_SID, f->sid) |
+	     FIELD_PREP(VTD_FRCD_HI_FR, f->reason) |
+	     FIELD_PREP(VTD_FRCD_HI_AT, f->at) | VTD_FRCD_HI_F;
+	if (f->type & 1)
+		hi |= VTD_FRCD_HI_T1;
+	if (f->type & 2)
+		hi |= VTD_FRCD_HI_T2;
+	if (f->pasid_present) {
+		hi |= VTD_FRCD_HI_PP | FIELD_PREP(VTD_FRCD_HI_PV, f->pasid);
+		if (f->priv)
+			hi |= VTD_FRCD_HI_PRIV;
+		if (f->exe)
+			hi |= VTD_FRCD_HI_EXE;
+	}
+	rf->val[lo_q] = f->addr & VTD_FRCD_LO_FI;
+	rf->val[lo_q + 1] = hi;
+	rf->next_frcd = (idx + 1) % rf->nfr;
+
+	if (fsts & VTD_FSTS_PPF)
+		return idx;
+	fsts = (fsts & ~VTD_FSTS_FRI) | VTD_FSTS_PPF | FIELD_PREP(VTD_FSTS_FRI, idx);
+	set32(rf->val, VTD_FSTS_REG, fsts);
+	if (!(fsts & VTD_FSTS_EVENTS & ~VTD_FSTS_PPF))
+		vtd_fault_event(rf, ev);
+	return idx;
+}
+
+/* GCMD: one-shot commands and the persistent enables they report in GSTS. */
+static void vtd_gcmd(struct vtd_regfile *rf, u32 cmd, struct vtd_events *ev)
+{
+	u32 gsts = get32(rf->val, VTD_GSTS_REG);
+	u32 old = gsts;
+
+	if (cmd & VTD_GCMD_SRTP) {
+		rf->rta = rf->val[VTD_RTADDR_REG / 8];
+		gsts |= VTD_GSTS_RTPS;
+		ev->flags |= VTD_EV_DMAR_SWITCH;
+		ev->switch_reason = VTD_SWITCH_SRTP;
+	}
+	/* Write buffers are never posted here: the flush completes at once. */
+	if ((cmd & VTD_GCMD_WBF) && (cap(rf) & VTD_CAP_RWBF))
+		ev->flags |= VTD_EV_WBF;
+	if (!!(cmd & VTD_GCMD_TE) != !!(gsts & VTD_GSTS_TES)) {
+		gsts ^= VTD_GSTS_TES;
+		ev->flags |= VTD_EV_DMAR_SWITCH;
+		ev->switch_reason = (gsts & VTD_GSTS_TES) ? VTD_SWITCH_TE_ON :
+							     VTD_SWITCH_TE_OFF;
+	}
+	if (has_qi(rf) && !!(cmd & VTD_GCMD_QIE) != !!(gsts & VTD_GSTS_QIES)) {
+		gsts ^= VTD_GSTS_QIES;
+		if (gsts & VTD_GSTS_QIES) {
+			rf->iqa = rf->val[VTD_IQA_REG / 8];
+			if (rf->val[VTD_IQT_REG / 8] != rf->val[VTD_IQH_REG / 8])
+				ev->flags |= VTD_EV_QI_KICK;
+		} else {
+			/* Everything queued was processed: the head restarts. */
+			rf->val[VTD_IQH_REG / 8] = 0;
+		}
+	}
+	set32(rf->val, VTD_GSTS_REG, gsts);
+	ev->flags |= VTD_EV_GCMD;
+	ev->gcmd = cmd;
+	ev->gsts_old = old;
+	ev->gsts_new = gsts;
+}
+
+static bool vtd_qi_enabled(const struct vtd_regfile *rf)
+{
+	return get32(rf->val, VTD_GSTS_REG) & VTD_GSTS_QIES;
+}
+
+/* CCMD with ICC set: register-based context-cache invalidation. */
+static void vtd_ccmd(struct vtd_regfile *rf, struct vtd_events *ev)
+{
+	u64 *ccmd = &rf->val[VTD_CCMD_REG / 8];
+	struct vtd_inv_req *inv = &ev->inv;
+
+	if (!(*ccmd & VTD_CCMD_ICC))
+		return;
+	memset(inv, 0, sizeof(*inv));
+	inv->req = FIELD_GET(VTD_CCMD_CIRG, *ccmd);
+	inv->did = FIELD_GET(VTD_CCMD_DID, *ccmd);
+	inv->sid = FIELD_GET(VTD_CCMD_SID, *ccmd);
+	inv->fm = FIELD_GET(VTD_CCMD_FM, *ccmd);
+	if (vtd_qi_enabled(rf))
+		ev->flags |= VTD_EV_INV_IGNORED;
+	else if (inv->req)	/* 0 is reserved: an incorrect request */
+		inv->actual = inv->req;
+	if (inv->actual)
+		ev->flags |= VTD_EV_INV_CONTEXT;
+	*ccmd &= ~(VTD_CCMD_ICC | VTD_CCMD_CAIG);
+	*ccmd |= FIELD_PREP(VTD_CCMD_CAIG, inv->actual);
+}
+
+/* IOTLB with IVT set: register-based IOTLB invalidation. */
+static void vtd_iotlb(struct vtd_regfile *rf, struct vtd_events *ev)
+{
+	u64 *iotlb = &rf->val[(rf->iva_off + 8) / 8];
+	struct vtd_inv_req *inv = &ev->inv;
+
+	if (!(*iotlb & VTD_IOTLB_IVT))
+		return;
+	memset(inv, 0, sizeof(*inv));
+	inv->req = FIELD_GET(VTD_IOTLB_IIRG, *iotlb);
+	inv->did = FIELD_GET(VTD_IOTLB_DID, *iotlb);
+	if (vtd_qi_enabled(rf)) {
+		ev->flags |= VTD_EV_INV_IGNORED;
+	} else if (inv->req == VTD_IOTLB_PAGE && !(cap(rf) & VTD_CAP_PSI)) {
+		/* Without PSI a page request is served domain-selectively. */
+		inv->actual = VTD_IOTLB_DOMAIN;
+	} else if (inv->req == VTD_IOTLB_PAGE) {
+		inv->am = FIELD_GET(VTD_IVA_AM, rf->iva);
+		inv->ih = rf->iva & VTD_IVA_IH;
+		/* The low AM bits of the page number are ignored. */
+		inv->addr = rf->iva & VTD_IVA_ADDR & ~GENMASK_ULL(11 + inv->am, 0);
+		/* An address mask beyond MAMV is an incorrect request. */
+		if (inv->am <= FIELD_GET(VTD_CAP_MAMV, cap(rf)))
+			inv->actual = VTD_IOTLB_PAGE;
+	} else {
+		inv->actual = inv->req;
+	}
+	if (inv->actual)
+		ev->flags |= VTD_EV_INV_IOTLB;
+	*iotlb &= ~(VTD_IOTLB_IVT | VTD_IOTLB_IAIG);
+	*iotlb |= FIELD_PREP(VTD_IOTLB_IAIG, inv->actual);
+}
+
+/* Side effects of a guest write to the dword at @off, already stored. */
+static void vtd_dword_written(struct vtd_regfile *rf, u32 off, u32 data,
+			      struct vtd_events *ev)
+{
+	u32 frcd_end = rf->frcd_off + rf->nfr * VTD_FRCD_SIZE;
+
+	switch (off) {
+	case VTD_GCMD_REG:
+		vtd_gcmd(rf, data, ev);
+		return;
+	case VTD_CCMD_REG + 4:
+		vtd_ccmd(rf, ev);
+		return;
+	case VTD_FSTS_REG:
+		vtd_fsts_update(rf);
+		/* A cleared queue error lets the queue run again. */
+		if (has_qi(rf) && vtd_qi_enabled(rf) &&
+		    !(get32(rf->val, VTD_FSTS_REG) & VTD_FSTS_IQE) &&
+		    rf->val[VTD_IQT_REG / 8] != rf->val[VTD_IQH_REG / 8])
+			ev->flags |= VTD_EV_QI_KICK;
+		return;
+	case VTD_FECTL_REG:
+		vtd_event_unmask(rf, VTD_FECTL_REG, &ev->fault_msi, VTD_EV_FAULT_IRQ, ev);
+		return;
+	}
+
+	if (has_qi(rf)) {
+		switch (off) {
+		case VTD_IQT_REG:
+			if (vtd_qi_enabled(rf))
+				ev->flags |= VTD_EV_QI_KICK;
+			return;
+		case VTD_ICS_REG:
+			if (!(get32(rf->val, VTD_ICS_REG) & VTD_ICS_IWC))
+				set_bits32(rf->val, VTD_IECTL_REG, 0, VTD_ECTL_IP);
+			return;
+		case VTD_IECTL_REG:
+			vtd_event_unmask(rf, VTD_IECTL_REG, &ev->inv_msi, VTD_EV_INV_IRQ, ev);
+			return;
+		}
+	}
+
+	if (off == rf->iva_off || off == rf->iva_off + 4) {
+		u64 mask = (VTD_IVA_ADDR & rf->haw_mask) | VTD_IVA_IH | VTD_IVA_AM;
+		unsigned int sh = (off & 4) * 8;
+
+		rf->iva = (rf->iva & ~(0xffffffffull << sh)) |
+			  (((u64)data << sh) & mask);
+	} else if (off == rf->iva_off + 12) {
+		vtd_iotlb(rf, ev);
+	} else if (off >= rf->frcd_off && off < frcd_end &&
+		   (off - rf->frcd_off) % VTD_FRCD_SIZE == 12) {
+		vtd_fsts_update(rf);
+	}
+}
+
+/**
+ * vtd_rf_write() - a guest write of the register page
+ * @rf: the register file
+ * @off: offset of a naturally aligned access
+ * @len: 4 or 8
+ * @data: the value written (low @len bytes)
+ * @ev: out: what the caller must do now; zeroed here
+ *
+ * Stores the RW bits, clears the RW1C bits written as 1, leaves the rest,
+ * then runs the side effects of each dword written, low dword first.
+ */
+void vtd_rf_write(struct vtd_regfile *rf, u32 off, int len, u64 data,
+		  struct vtd_events *ev)
+{
+	u32 q = off / 8;
+	u64 bytes, d;
+
+	memset(ev, 0, sizeof(*ev));
+	if (len == 8) {
+		bytes = ~0ull;
+		d = data;
+	} else {
+		bytes = 0xffffffffull << ((off & 4) * 8);
+		d = (data & 0xffffffffull) << ((off & 4) * 8);
+	}
+
+	rf->val[q] = (rf->val[q] & ~(rf->wmask[q] & bytes)) | (d & rf->wmask[q] & bytes);
+	rf->val[q] &= ~(d & rf->w1cmask[q] & bytes);
+
+	if (bytes & 0xffffffffull)
+		vtd_dword_written(rf, q * 8, d, ev);
+	if (bytes >> 32)
+		vtd_dword_written(rf, q * 8 + 4, d >> 32, ev);
+}
+
+/* Registers that exist in every unit, and those that exist with ECAP.QI. */
+static const struct {
+	u16 off;
+	u8 size;
+	bool qi;
+} vtd_regs[] = {
+	{ VTD_VER_REG, 4 }, { VTD_CAP_REG, 8 }, { VTD_ECAP_REG, 8 },
+	{ VTD_GCMD_REG, 4 }, { VTD_GSTS_REG, 4 }, { VTD_RTADDR_REG, 8 },
+	{ VTD_CCMD_REG, 8 }, { VTD_FSTS_REG, 4 }, { VTD_FECTL_REG, 4 },
+	{ VTD_FEDATA_REG, 4 }, { VTD_FEADDR_REG, 4 }, { VTD_FEUADDR_REG, 4 },
+	{ VTD_IQH_REG, 8, true }, { VTD_IQT_REG, 8, true }, { VTD_IQA_REG, 8, true },
+	{ VTD_ICS_REG, 4, true }, { VTD_IECTL_REG, 4, true },
+	{ VTD_IEDATA_REG, 4, true }, { VTD_IEADDR_REG, 4, true },
+	{ VTD_IEUADDR_REG, 4, true }, { VTD_IQERCD_REG, 8, true },
+};
+
+/**
+ * vtd_rf_reg_size() - is there an architectural register at @off?
+ * @rf: the register file (its CAP/ECAP decide which registers exist)
+ * @off: offset in the register page; each fault recording register counts
+ *	as two 8-byte registers
+ *
+ * Return: the register's size (4 or 8), or 0.
+ */
+int vtd_rf_reg_size(const struct vtd_regfile *rf, u32 off)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vtd_regs); i++)
+		if (vtd_regs[i].off == off && (!vtd_regs[i].qi || has_qi(rf)))
+			return vtd_regs[i].size;
+	if (off == rf->iva_off || off == rf->iva_off + 8)
+		return 8;
+	if (off >= rf->frcd_off && off < rf->frcd_off + rf->nfr * VTD_FRCD_SIZE &&
+	    IS_ALIGNED(off, 8))
+		return 8;
+	return 0;
+}
+
+/* The bits a register of this unit can ever hold (for restore checks). */
+static u64 vtd_rf_valid_bits(const struct vtd_regfile *rf, u32 off)
+{
+	u64 stored = rf->wmask[off / 8] | rf->w1cmask[off / 8];
+
+	if (vtd_rf_reg_size(rf, off) == 4)
+		stored = get32(rf->wmask, off) | get32(rf->w1cmask, off);
+
+	switch (off) {
+	case VTD_GSTS_REG:
+		return VTD_GSTS_TES | VTD_GSTS_RTPS | (has_qi(rf) ? VTD_GSTS_QIES : 0);
+	case VTD_CCMD_REG:
+		/* An invalidation completes within the write that starts it. */
+		return (stored & ~VTD_CCMD_ICC) | VTD_CCMD_CAIG;
+	case VTD_FSTS_REG:
+		return stored | VTD_FSTS_PPF | VTD_FSTS_FRI;
+	case VTD_FECTL_REG:
+	case VTD_IECTL_REG:
+		return stored | VTD_ECTL_IP;
+	case VTD_IQH_REG:
+		return VTD_IQH_QH;
+	case VTD_IQERCD_REG:
+		return VTD_IQERCD_IQEI;
+	}
+	if (off == rf->iva_off)
+		return (VTD_IVA_ADDR & rf->haw_mask) | VTD_IVA_IH | VTD_IVA_AM;
+	if (off == rf->iva_off + 8)
+		return (stored & ~VTD_IOTLB_IVT) | VTD_IOTLB_IAIG;
+	if (off >= rf->frcd_off && off < rf->frcd_off + rf->nfr * VTD_FRCD_SIZE)
+		return (off - rf->frcd_off) % VTD_FRCD_SIZE ? VTD_FRCD_HI_VALID :
+							     VTD_FRCD_LO_FI & rf->haw_mask;
+	return stored;
+}
+
+/**
+ * vtd_rf_get() - read a register or internal latch for the VMM
+ * @rf: the register file
+ * @attr: a register offset, or one of the KVM_VTD_REG_* internal registers
+ * @val: out: the value (32-bit registers zero-extended)
+ *
+ * Unlike a guest read this returns write-only state (IVA).
+ *
+ * Return: 0, or -ENXIO when @attr names nothing in this unit.
+ */
+int vtd_rf_get(const struct vtd_regfile *rf, u64 attr, u64 *val)
+{
+	switch (attr) {
+	case KVM_VTD_REG_LATCHED_RTADDR:
+		*val = rf->rta;
+		return 0;
+	case KVM_VTD_REG_LATCHED_IQA:
+		if (!has_qi(rf))
+			return -ENXIO;
+		*val = rf->iqa;
+		return 0;
+	case KVM_VTD_REG_FAULT_NEXT:
+		*val = rf->next_frcd;
+		return 0;
+	}
+	if (attr >= KVM_VTD_REG_PAGE_SIZE)
+		return -ENXIO;
+	switch (vtd_rf_reg_size(rf, attr)) {
+	case 4:
+		*val = get32(rf->val, attr);
+		return 0;
+	case 8:
+		*val = attr == rf->iva_off ? rf->iva : rf->val[attr / 8];
+		return 0;
+	}
+	return -ENXIO;
+}
+
+/**
+ * vtd_rf_set() - restore a register or internal latch, without side effects
+ * @rf: the register file
+ * @attr: a register offset, or one of the KVM_VTD_REG_* internal registers
+ * @val: the value saved by vtd_rf_get()
+ *
+ * VER, CAP and ECAP must match the unit's; GCMD is write-only and only 0
+ * restores.  Bits a register cannot hold are refused.
+ *
+ * Return: 0, -ENXIO when @attr names nothing, -EINVAL for a bad value.
+ */
+int vtd_rf_set(struct vtd_regfile *rf, u64 attr, u64 val)
+{
+	int size;
+
+	switch (attr) {
+	case KVM_VTD_REG_LATCHED_RTADDR:
+		if (val & ~rf->wmask[VTD_RTADDR_REG / 8])
+			return -EINVAL;
+		rf->rta = val;
+		return 0;
+	case KVM_VTD_REG_LATCHED_IQA:
+		if (!has_qi(rf))
+			return -ENXIO;
+		if (val & ~rf->wmask[VTD_IQA_REG / 8])
+			return -EINVAL;
+		rf->iqa = val;
+		return 0;
+	case KVM_VTD_REG_FAULT_NEXT:
+		if (val >= rf->nfr)
+			return -EINVAL;
+		rf->next_frcd = val;
+		return 0;
+	}
+	if (attr >= KVM_VTD_REG_PAGE_SIZE)
+		return -ENXIO;
+	size = vtd_rf_reg_size(rf, attr);
+	if (!size)
+		return -ENXIO;
+
+	switch (attr) {
+	case VTD_VER_REG:
+	case VTD_CAP_REG:
+	case VTD_ECAP_REG:
+		return val == vtd_rf_read(rf, attr, size) ? 0 : -EINVAL;
+	case VTD_GCMD_REG:
+		return val ? -EINVAL : 0;
+	}
+	if (val & ~vtd_rf_valid_bits(rf, attr))
+		return -EINVAL;
+	if (attr == VTD_FSTS_REG && FIELD_GET(VTD_FSTS_FRI, val) >= rf->nfr)
+		return -EINVAL;
+
+	if (attr == rf->iva_off)
+		rf->iva = val;
+	else if (size == 4)
+		set32(rf->val, attr, val);
+	else
+		rf->val[attr / 8] = val;
+	return 0;
+}
+
+/**
+ * vtd_rf_queue_error() - the invalidation queue hit an error and stops
+ * @rf: the register file
+ * @iqei: the error's IQERCD.IQEI code
+ * @ev: the caller's event record
+ *
+ * IQH keeps pointing at the descriptor that failed; processing resumes once
+ * software clears FSTS.IQE.
+ */
+void vtd_rf_queue_error(struct vtd_regfile *rf, u32 iqei, struct vtd_events *ev)
+{
+	rf->val[VTD_IQERCD_REG / 8] = FIELD_PREP(VTD_IQERCD_IQEI, iqei);
+	vtd_rf_fault_status(rf, VTD_FSTS_IQE, ev);
+}
