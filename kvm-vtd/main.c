@@ -91,11 +91,23 @@ static int kvm_vtd_set_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 		rc = kvm_vtd_set_regs_addr(vtd, u64_to_user_ptr(attr->addr));
 		mutex_unlock(&dev->kvm->lock);
 		return rc;
-	case KVM_DEV_VTD_GRP_CTRL:
-		if (attr->attr != KVM_DEV_VTD_CTRL_INIT)
-			return -ENXIO;
+	case KVM_DEV_VTD_GRP_REGS:
 		mutex_lock(&dev->kvm->lock);
-		rc = kvm_vtd_init(vtd);
+		rc = kvm_vtd_regs_set(vtd, attr->attr, u64_to_user_ptr(attr->addr));
+		mutex_unlock(&dev->kvm->lock);
+		return rc;
+	case KVM_DEV_VTD_GRP_CTRL:
+		mutex_lock(&dev->kvm->lock);
+		switch (attr->attr) {
+		case KVM_DEV_VTD_CTRL_INIT:
+			rc = kvm_vtd_init(vtd);
+			break;
+		case KVM_DEV_VTD_CTRL_RESET:
+			rc = kvm_vtd_reset(vtd);
+			break;
+		default:
+			rc = -ENXIO;
+		}
 		mutex_unlock(&dev->kvm->lock);
 		return rc;
 	}
@@ -115,6 +127,8 @@ static int kvm_vtd_get_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 		gpa = vtd->regs_gpa;
 		mutex_unlock(&dev->kvm->lock);
 		return put_user(gpa, (u64 __user *)u64_to_user_ptr(attr->addr));
+	case KVM_DEV_VTD_GRP_REGS:
+		return kvm_vtd_regs_get(vtd, attr->attr, u64_to_user_ptr(attr->addr));
 	case KVM_DEV_VTD_GRP_STATS:
 		if (attr->attr != KVM_DEV_VTD_STATS)
 			return -ENXIO;
@@ -125,11 +139,21 @@ static int kvm_vtd_get_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 
 static int kvm_vtd_has_attr(struct kvm_device *dev, struct kvm_device_attr *attr)
 {
+	struct kvm_vtd *vtd = dev->private;
+	u64 val;
+	int rc;
+
 	switch (attr->group) {
 	case KVM_DEV_VTD_GRP_ADDR:
 		return attr->attr == KVM_DEV_VTD_ADDR_REGS ? 0 : -ENXIO;
+	case KVM_DEV_VTD_GRP_REGS:
+		mutex_lock(&vtd->lock);
+		rc = vtd_rf_get(&vtd->rf, attr->attr, &val);
+		mutex_unlock(&vtd->lock);
+		return rc;
 	case KVM_DEV_VTD_GRP_CTRL:
-		return attr->attr == KVM_DEV_VTD_CTRL_INIT ? 0 : -ENXIO;
+		return attr->attr == KVM_DEV_VTD_CTRL_INIT ||
+		       attr->attr == KVM_DEV_VTD_CTRL_RESET ? 0 : -ENXIO;
 	case KVM_DEV_VTD_GRP_STATS:
 		return attr->attr == KVM_DEV_VTD_STATS ? 0 : -ENXIO;
 	}
@@ -140,27 +164,39 @@ static int kvm_vtd_has_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 static int kvm_vtd_create(struct kvm_device *dev, u32 type)
 {
 	struct kvm_vtd *vtd;
-	int id;
+	int id, rc;
 
 	lockdep_assert_held(&dev->kvm->lock);
 
-	vtd = kzalloc(sizeof(*vtd), GFP_KERNEL_ACCOUNT);
+	/* The register file makes this a few pages: not kmalloc material. */
+	vtd = kvzalloc(sizeof(*vtd), GFP_KERNEL_ACCOUNT);
 	if (!vtd)
 		return -ENOMEM;
-
+	vtd->qi_page = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT);
+	if (!vtd->qi_page) {
+		rc = -ENOMEM;
+		goto out_free;
+	}
 	id = ida_alloc(&kvm_vtd_ida, GFP_KERNEL);
 	if (id < 0) {
-		kfree(vtd);
-		return id;
+		rc = id;
+		goto out_free;
 	}
 
 	vtd->dev = dev;
 	vtd->kvm = dev->kvm;
 	vtd->id = id;
 	vtd->regs_gpa = KVM_VTD_ADDR_UNSET;
+	mutex_init(&vtd->lock);
+	vtd_rf_reset(&vtd->rf, vtd_cap_default(), vtd_ecap_default());
 	dev->private = vtd;
 	trace_kvm_vtd_create(id);
 	return 0;
+
+out_free:
+	kfree(vtd->qi_page);
+	kvfree(vtd);
+	return rc;
 }
 
 /* Called by KVM outside kvm->lock, after a successful create. */
@@ -185,7 +221,9 @@ static void kvm_vtd_release(struct kvm_device *dev)
 	kvm_vtd_debugfs_exit(vtd);
 	trace_kvm_vtd_release(vtd->id);
 	ida_free(&kvm_vtd_ida, vtd->id);
-	kfree(vtd);
+	mutex_destroy(&vtd->lock);
+	kfree(vtd->qi_page);
+	kvfree(vtd);
 	kfree(dev);
 }
 

@@ -3,9 +3,9 @@
  * kvm-vtd: the register page on the KVM MMIO bus.
  *
  * Guest accesses to the page are handled here, in vCPU context, and never
- * exit to userspace.  The register file itself is not implemented yet: every
- * access is validated, counted and traced, reads return 0 and writes are
- * dropped.
+ * exit to userspace.  Naturally aligned 4- and 8-byte accesses go to the
+ * register file (regfile.c); any other access is counted, traced, reads 0
+ * and is otherwise dropped.
  */
 #include <linux/kvm_host.h>
 
@@ -23,6 +23,7 @@ static int kvm_vtd_mmio_read(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev,
 {
 	struct kvm_vtd *vtd = to_vtd(iodev);
 	u32 offset;
+	u64 data;
 
 	if (!kvm_vtd_page_offset(vtd->regs_gpa, addr, len, &offset))
 		return -EOPNOTSUPP;
@@ -34,8 +35,16 @@ static int kvm_vtd_mmio_read(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev,
 		return 0;
 	}
 
+	mutex_lock(&vtd->lock);
+	data = vtd_rf_read(&vtd->rf, offset, len);
+	mutex_unlock(&vtd->lock);
+	if (len == 8)
+		*(u64 *)val = data;
+	else
+		*(u32 *)val = data;
+
 	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_REG_READS);
-	trace_kvm_vtd_mmio(vtd->id, false, offset, len, 0);
+	trace_kvm_vtd_mmio(vtd->id, false, offset, len, data);
 	return 0;
 }
 
@@ -43,6 +52,7 @@ static int kvm_vtd_mmio_write(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev
 			      gpa_t addr, int len, const void *val)
 {
 	struct kvm_vtd *vtd = to_vtd(iodev);
+	struct vtd_events ev;
 	u32 offset;
 	u64 data;
 
@@ -58,6 +68,11 @@ static int kvm_vtd_mmio_write(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev
 	data = len == 8 ? *(const u64 *)val : *(const u32 *)val;
 	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_REG_WRITES);
 	trace_kvm_vtd_mmio(vtd->id, true, offset, len, data);
+
+	mutex_lock(&vtd->lock);
+	vtd_rf_write(&vtd->rf, offset, len, data, &ev);
+	kvm_vtd_apply_locked(vtd, &ev);
+	kvm_vtd_unlock_deliver(vtd, &ev);
 	return 0;
 }
 

@@ -3,6 +3,7 @@
  * kvm-vtd: counters, through KVM_DEV_VTD_GRP_STATS and debugfs.
  */
 #include <linux/debugfs.h>
+#include <linux/fs.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 
@@ -12,6 +13,18 @@ static const char * const kvm_vtd_stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_REG_READS]	= "reg_reads",
 	[KVM_VTD_STAT_REG_WRITES]	= "reg_writes",
 	[KVM_VTD_STAT_REG_BAD_ACCESS]	= "reg_bad_access",
+	[KVM_VTD_STAT_FAULTS_RECORDED]	= "faults_recorded",
+	[KVM_VTD_STAT_FAULTS_DROPPED]	= "faults_dropped",
+	[KVM_VTD_STAT_FAULT_IRQS]	= "fault_irqs",
+	[KVM_VTD_STAT_INV_IRQS]		= "inv_irqs",
+	[KVM_VTD_STAT_IRQS_FAILED]	= "irqs_failed",
+	[KVM_VTD_STAT_CC_INVALIDATIONS]	= "cc_invalidations",
+	[KVM_VTD_STAT_IOTLB_INVALIDATIONS] = "iotlb_invalidations",
+	[KVM_VTD_STAT_REG_INV_IGNORED]	= "reg_inv_ignored",
+	[KVM_VTD_STAT_DMAR_SWITCHES]	= "dmar_switches",
+	[KVM_VTD_STAT_QI_DESCRIPTORS]	= "qi_descriptors",
+	[KVM_VTD_STAT_QI_ERRORS]	= "qi_errors",
+	[KVM_VTD_STAT_QI_PAGES_READ]	= "qi_pages_read",
 };
 
 /**
@@ -53,11 +66,51 @@ static int kvm_vtd_stats_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(kvm_vtd_stats);
 
+/*
+ * Fault injection for tests and debugging: writing
+ * "<sid> <reason> <addr> <type>" (numbers in C syntax) reports a primary
+ * fault through kvm_vtd_record_fault(), exactly as the translation code
+ * will.  Not ABI: debugfs, root only.
+ */
+static ssize_t kvm_vtd_inject_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct kvm_vtd *vtd = file->private_data;
+	struct vtd_fault f = {};
+	unsigned int sid, reason, type;
+	char buf[80];
+	u64 addr;
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	if (sscanf(buf, "%i %i %lli %i", &sid, &reason, &addr, &type) != 4 ||
+	    sid > U16_MAX || reason > U8_MAX || type > VTD_FAULT_ATOMIC)
+		return -EINVAL;
+
+	f.sid = sid;
+	f.reason = reason;
+	f.addr = addr;
+	f.type = type;
+	kvm_vtd_record_fault(vtd, &f);
+	return count;
+}
+
+static const struct file_operations kvm_vtd_inject_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = kvm_vtd_inject_write,
+	.llseek = noop_llseek,
+};
+
 /**
- * kvm_vtd_debugfs_init() - create "vtd<id>" in the VM's debugfs directory
+ * kvm_vtd_debugfs_init() - create "vtd<id>/" in the VM's debugfs directory
  * @vtd: the unit
  *
- * Best effort: a VM without a debugfs directory gets no file.
+ * The directory holds "stats" (the counters) and "inject_fault".  Best
+ * effort: a VM without a debugfs directory gets none.
  */
 void kvm_vtd_debugfs_init(struct kvm_vtd *vtd)
 {
@@ -67,15 +120,17 @@ void kvm_vtd_debugfs_init(struct kvm_vtd *vtd)
 		return;
 
 	snprintf(name, sizeof(name), "vtd%d", vtd->id);
-	vtd->debugfs = debugfs_create_file(name, 0444, vtd->kvm->debugfs_dentry,
-					   vtd, &kvm_vtd_stats_fops);
+	vtd->debugfs = debugfs_create_dir(name, vtd->kvm->debugfs_dentry);
+	debugfs_create_file("stats", 0444, vtd->debugfs, vtd, &kvm_vtd_stats_fops);
+	debugfs_create_file("inject_fault", 0200, vtd->debugfs, vtd,
+			    &kvm_vtd_inject_fops);
 }
 
 /**
- * kvm_vtd_debugfs_exit() - remove the unit's debugfs file
+ * kvm_vtd_debugfs_exit() - remove the unit's debugfs directory
  * @vtd: the unit
  *
- * Waits for readers of the file to finish.
+ * Waits for users of its files to finish.
  */
 void kvm_vtd_debugfs_exit(struct kvm_vtd *vtd)
 {

@@ -10,6 +10,8 @@
 
 #include <linux/tracepoint.h>
 
+#include "regfile.h"
+
 DECLARE_EVENT_CLASS(kvm_vtd_unit,
 		    TP_PROTO(int id),
 		    TP_ARGS(id),
@@ -31,7 +33,7 @@ TRACE_EVENT(kvm_vtd_init,
 	    TP_printk("vtd%d regs at 0x%llx", __entry->id, __entry->regs_gpa)
 );
 
-/* A guest access to the register page; @val is the value of a write. */
+/* A guest access to the register page and the value read or written. */
 DECLARE_EVENT_CLASS(kvm_vtd_access,
 		    TP_PROTO(int id, bool write, u32 offset, int len, u64 val),
 		    TP_ARGS(id, write, offset, len, val),
@@ -61,6 +63,156 @@ DEFINE_EVENT_PRINT(kvm_vtd_access, kvm_vtd_mmio_bad,
 		   TP_printk("vtd%d dropped %s off 0x%03x len %d", __entry->id,
 			     __entry->write ? "write" : "read", __entry->offset,
 			     __entry->len));
+
+/* A GCMD write: the command and the GSTS transition it caused. */
+TRACE_EVENT(kvm_vtd_gcmd,
+	    TP_PROTO(int id, u32 cmd, u32 gsts_old, u32 gsts_new),
+	    TP_ARGS(id, cmd, gsts_old, gsts_new),
+	    TP_STRUCT__entry(__field(int, id)
+			     __field(u32, cmd)
+			     __field(u32, gsts_old)
+			     __field(u32, gsts_new)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->cmd = cmd;
+			   __entry->gsts_old = gsts_old;
+			   __entry->gsts_new = gsts_new;),
+	    TP_printk("vtd%d gcmd 0x%08x gsts 0x%08x -> 0x%08x", __entry->id,
+		      __entry->cmd, __entry->gsts_old, __entry->gsts_new)
+);
+
+TRACE_EVENT(kvm_vtd_dmar_switch,
+	    TP_PROTO(int id, int reason, u64 gen, u32 gsts, u64 rta),
+	    TP_ARGS(id, reason, gen, gsts, rta),
+	    TP_STRUCT__entry(__field(int, id)
+			     __field(int, reason)
+			     __field(u64, gen)
+			     __field(u32, gsts)
+			     __field(u64, rta)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->reason = reason;
+			   __entry->gen = gen;
+			   __entry->gsts = gsts;
+			   __entry->rta = rta;),
+	    TP_printk("vtd%d %s gen %llu gsts 0x%08x root 0x%llx", __entry->id,
+		      __print_symbolic(__entry->reason,
+				       { VTD_SWITCH_SRTP, "srtp" },
+				       { VTD_SWITCH_TE_ON, "te-on" },
+				       { VTD_SWITCH_TE_OFF, "te-off" },
+				       { VTD_SWITCH_RESET, "reset" },
+				       { VTD_SWITCH_RESTORE, "restore" }),
+		      __entry->gen, __entry->gsts, __entry->rta)
+);
+
+/* An invalidation (register-based or queued) and its granularity. */
+TRACE_EVENT(kvm_vtd_inv,
+	    TP_PROTO(int id, const char *kind, const struct vtd_inv_req *inv),
+	    TP_ARGS(id, kind, inv),
+	    TP_STRUCT__entry(__field(int, id)
+			     __string(kind, kind)
+			     __field(u8, req)
+			     __field(u8, actual)
+			     __field(u16, did)
+			     __field(u16, sid)
+			     __field(u8, am)
+			     __field(u64, addr)),
+	    TP_fast_assign(__entry->id = id;
+			   __assign_str(kind);
+			   __entry->req = inv->req;
+			   __entry->actual = inv->actual;
+			   __entry->did = inv->did;
+			   __entry->sid = inv->sid;
+			   __entry->am = inv->am;
+			   __entry->addr = inv->addr;),
+	    TP_printk("vtd%d %s gran %u->%u did %u sid 0x%04x addr 0x%llx am %u",
+		      __entry->id, __get_str(kind), __entry->req, __entry->actual,
+		      __entry->did, __entry->sid, __entry->addr, __entry->am)
+);
+
+/* An event interrupt sent to the irqchip; rc < 0 is a refused message. */
+TRACE_EVENT(kvm_vtd_irq,
+	    TP_PROTO(int id, const char *kind, u64 addr, u32 data, int rc),
+	    TP_ARGS(id, kind, addr, data, rc),
+	    TP_STRUCT__entry(__field(int, id)
+			     __string(kind, kind)
+			     __field(u64, addr)
+			     __field(u32, data)
+			     __field(int, rc)),
+	    TP_fast_assign(__entry->id = id;
+			   __assign_str(kind);
+			   __entry->addr = addr;
+			   __entry->data = data;
+			   __entry->rc = rc;),
+	    TP_printk("vtd%d %s msi addr 0x%llx data 0x%x rc %d", __entry->id,
+		      __get_str(kind), __entry->addr, __entry->data, __entry->rc)
+);
+
+/* A primary fault and the record it went to (< 0: not recorded). */
+TRACE_EVENT(kvm_vtd_fault,
+	    TP_PROTO(int id, const struct vtd_fault *f, int idx),
+	    TP_ARGS(id, f, idx),
+	    TP_STRUCT__entry(__field(int, id)
+			     __field(u16, sid)
+			     __field(u8, reason)
+			     __field(u8, type)
+			     __field(u64, addr)
+			     __field(int, idx)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->sid = f->sid;
+			   __entry->reason = f->reason;
+			   __entry->type = f->type;
+			   __entry->addr = f->addr;
+			   __entry->idx = idx;),
+	    TP_printk("vtd%d sid 0x%04x fr 0x%x type %u addr 0x%llx -> %s%d",
+		      __entry->id, __entry->sid, __entry->reason, __entry->type,
+		      __entry->addr, __entry->idx < 0 ? "dropped " : "frcd ",
+		      __entry->idx)
+);
+
+/* One invalidation queue descriptor; err is its IQEI code, 0 if valid. */
+TRACE_EVENT(kvm_vtd_qi_desc,
+	    TP_PROTO(int id, u64 iqh, u64 lo, u64 hi, int err),
+	    TP_ARGS(id, iqh, lo, hi, err),
+	    TP_STRUCT__entry(__field(int, id)
+			     __field(u64, iqh)
+			     __field(u64, lo)
+			     __field(u64, hi)
+			     __field(int, err)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->iqh = iqh;
+			   __entry->lo = lo;
+			   __entry->hi = hi;
+			   __entry->err = err;),
+	    TP_printk("vtd%d iqh 0x%llx desc 0x%016llx:%016llx iqei %d", __entry->id,
+		      __entry->iqh, __entry->hi, __entry->lo, __entry->err)
+);
+
+/* A write the unit did or took, to an address or register, and its result. */
+DECLARE_EVENT_CLASS(kvm_vtd_store,
+		    TP_PROTO(int id, u64 where, u64 val, int rc),
+		    TP_ARGS(id, where, val, rc),
+		    TP_STRUCT__entry(__field(int, id)
+				     __field(u64, where)
+				     __field(u64, val)
+				     __field(int, rc)),
+		    TP_fast_assign(__entry->id = id;
+				   __entry->where = where;
+				   __entry->val = val;
+				   __entry->rc = rc;),
+		    TP_printk("vtd%d 0x%llx = 0x%llx rc %d", __entry->id,
+			      __entry->where, __entry->val, __entry->rc)
+);
+
+/* An invalidation wait descriptor's status write into guest memory. */
+DEFINE_EVENT_PRINT(kvm_vtd_store, kvm_vtd_qi_wait,
+		   TP_PROTO(int id, u64 where, u64 val, int rc),
+		   TP_ARGS(id, where, val, rc),
+		   TP_printk("vtd%d status write 0x%llx to 0x%llx rc %d", __entry->id,
+			     __entry->val, __entry->where, __entry->rc));
+
+/* A KVM_DEV_VTD_GRP_REGS restore after INIT: register, value, result. */
+DEFINE_EVENT(kvm_vtd_store, kvm_vtd_restore,
+	     TP_PROTO(int id, u64 where, u64 val, int rc),
+	     TP_ARGS(id, where, val, rc));
 
 #endif /* _KVM_VTD_TRACE_H */
 

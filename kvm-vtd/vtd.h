@@ -9,11 +9,20 @@
  *                        KVM already holds it around create and release.
  *   kvm->slots_lock      taken inside kvm->lock to (un)register the register
  *                        page on the KVM MMIO bus.
+ *   vcpu->mutex          every vCPU's, trylocked inside kvm->lock by the
+ *                        attribute calls that need the vCPUs stopped
+ *                        (register restore, reset); see kvm_vtd_lock_vcpus().
+ *   kvm->srcu            read side, around guest memory accesses.
+ *   kvm_vtd.lock         the register file, the queue page buffer and the
+ *                        translation-state generation.  Innermost: nothing
+ *                        else is taken under it, and interrupt messages are
+ *                        sent after it is dropped.
  *
- * The MMIO callbacks run in vCPU context under kvm->srcu and take neither
- * lock (they must not: unregistering the page waits for kvm->srcu readers
- * under kvm->slots_lock).  Once a unit is initialized its configuration is
- * immutable, so they read it without locking; counters are atomic.
+ * The MMIO callbacks run in vCPU context under kvm->srcu and take only
+ * kvm_vtd.lock (they must not take kvm->lock or slots_lock: unregistering
+ * the page waits for kvm->srcu readers under kvm->slots_lock).  Once a unit
+ * is initialized its configuration (@regs_gpa) is immutable, so they read it
+ * without locking; counters are atomic.
  */
 #ifndef _KVM_VTD_VTD_H
 #define _KVM_VTD_VTD_H
@@ -21,8 +30,11 @@
 #include <linux/atomic.h>
 #include <linux/kvm_host.h>
 #include <linux/types.h>
+#include <linux/mutex.h>
 #include <kvm/iodev.h>
 #include <linux/kvm_vtd.h>
+
+#include "regfile.h"
 
 /**
  * struct kvm_vtd - one emulated DMAR unit
@@ -32,7 +44,12 @@
  * @regs_gpa: GPA of the register page, or KVM_VTD_ADDR_UNSET
  * @initialized: KVM_DEV_VTD_CTRL_INIT succeeded; configuration is frozen
  * @regs_iodev: the register page's device on KVM_MMIO_BUS
- * @debugfs: the unit's counters file in the VM's debugfs directory, or NULL
+ * @debugfs: the unit's directory in the VM's debugfs directory, or NULL
+ * @lock: protects @rf, @qi_page and @dmar_gen
+ * @rf: the register file
+ * @qi_page: one page of the invalidation queue, as last read
+ * @dmar_gen: bumped on every translation state switch; caches of
+ *	translations are valid only for the generation they were filled in
  * @stats: counters, indexed by &enum kvm_vtd_stat
  *
  * @regs_gpa and @initialized are written under kvm->lock before the page is
@@ -46,6 +63,10 @@ struct kvm_vtd {
 	bool initialized;
 	struct kvm_io_device regs_iodev;
 	struct dentry *debugfs;
+	struct mutex lock;	/* register file state, see kernel-doc above */
+	struct vtd_regfile rf;
+	void *qi_page;
+	u64 dmar_gen;
 	atomic64_t stats[KVM_VTD_STAT_NR];
 };
 
@@ -53,6 +74,19 @@ static inline void kvm_vtd_stat_inc(struct kvm_vtd *vtd, enum kvm_vtd_stat s)
 {
 	atomic64_inc(&vtd->stats[s]);
 }
+
+/* events.c */
+void kvm_vtd_apply_locked(struct kvm_vtd *vtd, struct vtd_events *ev);
+void kvm_vtd_unlock_deliver(struct kvm_vtd *vtd, struct vtd_events *ev);
+int kvm_vtd_record_fault(struct kvm_vtd *vtd, const struct vtd_fault *f);
+
+/* qi.c */
+void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev);
+
+/* state.c */
+int kvm_vtd_regs_get(struct kvm_vtd *vtd, u64 attr, u64 __user *uval);
+int kvm_vtd_regs_set(struct kvm_vtd *vtd, u64 attr, u64 __user *uval);
+int kvm_vtd_reset(struct kvm_vtd *vtd);
 
 /* mmio.c */
 int kvm_vtd_mmio_register(struct kvm_vtd *vtd);

@@ -31,8 +31,34 @@
 #define   KVM_DEV_VTD_ADDR_REGS		0
 #define KVM_VTD_ADDR_UNSET		(~0ULL)
 
-/* KVM_DEV_VTD_GRP_REGS: reserved for architectural register get/set. */
+/*
+ * KVM_DEV_VTD_GRP_REGS: architectural registers, for feature selection and
+ * for save/restore.  attr is a register offset in the register page (a
+ * fault recording register is two 8-byte registers, at its offset and 8
+ * above) or one of the internal registers below; attr.addr points to a
+ * __u64 (32-bit registers are zero-extended).  Offsets where this unit has
+ * no register return -ENXIO.
+ *
+ * Get works at any time and returns the register as the unit holds it,
+ * including write-only state (IVA); GCMD reads 0.
+ *
+ * Set before KVM_DEV_VTD_CTRL_INIT: only CAP and ECAP, to choose the unit's
+ * features (other registers return -EBUSY).  A get before any set returns
+ * everything the module implements, which is also the default.  A value
+ * with a feature the module does not implement, a field out of range, FRO
+ * or IRO other than the defaults, or contradicting fields returns -EINVAL.
+ *
+ * Set after KVM_DEV_VTD_CTRL_INIT: restores state saved by get, without the
+ * side effects a guest write would have.  VER, CAP and ECAP must equal the
+ * unit's and GCMD must be 0 (-EINVAL otherwise); a value with bits the
+ * register cannot hold returns -EINVAL.  Refused with -EBUSY while any vCPU
+ * of the VM is running; see Documentation/kvm-vtd.rst for the order.
+ */
 #define KVM_DEV_VTD_GRP_REGS		1
+/* Internal state that is not in any register, for save/restore. */
+#define   KVM_VTD_REG_LATCHED_RTADDR	0x1000	/* root table in use (SRTP) */
+#define   KVM_VTD_REG_LATCHED_IQA	0x1008	/* queue in use (QIE) */
+#define   KVM_VTD_REG_FAULT_NEXT	0x1010	/* next fault record index */
 
 /*
  * KVM_DEV_VTD_GRP_CTRL: commands; attr.addr is ignored.
@@ -43,7 +69,10 @@
  * (-EINVAL without it); a second INIT returns -EBUSY; a register page that
  * overlaps another initialized unit's in the same VM returns -EEXIST.
  *
- * KVM_DEV_VTD_CTRL_RESET: reserved for platform reset.
+ * KVM_DEV_VTD_CTRL_RESET: platform reset.  Every register returns to its
+ * power-on value and all internal state is dropped; the configuration
+ * (register page address, CAP, ECAP) is kept.  Refused with -EBUSY while any
+ * vCPU of the VM is running.
  */
 #define KVM_DEV_VTD_GRP_CTRL		2
 #define   KVM_DEV_VTD_CTRL_INIT		0
@@ -75,6 +104,25 @@
  * @KVM_VTD_STAT_REG_BAD_ACCESS: guest accesses inside the register page that
  *	were not a naturally aligned 4- or 8-byte access; they are dropped and
  *	read as 0.
+ * @KVM_VTD_STAT_FAULTS_RECORDED: primary faults written to a fault
+ *	recording register.
+ * @KVM_VTD_STAT_FAULTS_DROPPED: primary faults not recorded: the next
+ *	record was busy (FSTS.PFO set) or PFO was already set.
+ * @KVM_VTD_STAT_FAULT_IRQS: fault event interrupts delivered.
+ * @KVM_VTD_STAT_INV_IRQS: invalidation event interrupts delivered.
+ * @KVM_VTD_STAT_IRQS_FAILED: event interrupts the VM's irqchip refused
+ *	(e.g. no in-kernel irqchip or a bad message address).
+ * @KVM_VTD_STAT_CC_INVALIDATIONS: context-cache invalidations completed
+ *	(register-based and queued).
+ * @KVM_VTD_STAT_IOTLB_INVALIDATIONS: IOTLB invalidations completed
+ *	(register-based and queued).
+ * @KVM_VTD_STAT_REG_INV_IGNORED: register-based invalidations requested
+ *	while queued invalidation was enabled; not performed.
+ * @KVM_VTD_STAT_DMAR_SWITCHES: translation state switches (root table
+ *	latched, translation enabled or disabled, reset, restore).
+ * @KVM_VTD_STAT_QI_DESCRIPTORS: invalidation queue descriptors processed.
+ * @KVM_VTD_STAT_QI_ERRORS: invalidation queue errors (FSTS.IQE set).
+ * @KVM_VTD_STAT_QI_PAGES_READ: guest pages of invalidation queue read.
  * @KVM_VTD_STAT_NR: number of counters this header knows about.
  *
  * New counters are only ever appended, so an index keeps its meaning.
@@ -83,6 +131,18 @@ enum kvm_vtd_stat {
 	KVM_VTD_STAT_REG_READS,
 	KVM_VTD_STAT_REG_WRITES,
 	KVM_VTD_STAT_REG_BAD_ACCESS,
+	KVM_VTD_STAT_FAULTS_RECORDED,
+	KVM_VTD_STAT_FAULTS_DROPPED,
+	KVM_VTD_STAT_FAULT_IRQS,
+	KVM_VTD_STAT_INV_IRQS,
+	KVM_VTD_STAT_IRQS_FAILED,
+	KVM_VTD_STAT_CC_INVALIDATIONS,
+	KVM_VTD_STAT_IOTLB_INVALIDATIONS,
+	KVM_VTD_STAT_REG_INV_IGNORED,
+	KVM_VTD_STAT_DMAR_SWITCHES,
+	KVM_VTD_STAT_QI_DESCRIPTORS,
+	KVM_VTD_STAT_QI_ERRORS,
+	KVM_VTD_STAT_QI_PAGES_READ,
 	KVM_VTD_STAT_NR,
 };
 

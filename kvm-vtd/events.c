@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-vtd: carrying out what the register file asks for.
+ *
+ * Register-file calls run under kvm_vtd.lock and return a &struct
+ * vtd_events.  kvm_vtd_apply_locked() then does, still under the lock, what
+ * must be ordered with other register accesses (translation-state switches,
+ * invalidations, the invalidation queue); kvm_vtd_unlock_deliver() drops the
+ * lock and sends the interrupt messages into the VM's in-kernel irqchip.
+ */
+#include <linux/kvm_host.h>
+
+#include "trace.h"
+#include "vtd.h"
+
+/*
+ * The one place a translation-state switch happens: SRTP, TE on or off,
+ * reset and restore all come here.  Every cached translation belongs to a
+ * generation; bumping it drops them all, so nothing stale survives the
+ * switch, and host-side programming of attached devices re-evaluates every
+ * source-id from here.
+ */
+static void kvm_vtd_dmar_switch(struct kvm_vtd *vtd, enum vtd_switch_reason why)
+{
+	lockdep_assert_held(&vtd->lock);
+
+	vtd->dmar_gen++;
+	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_DMAR_SWITCHES);
+	trace_kvm_vtd_dmar_switch(vtd->id, why, vtd->dmar_gen,
+				  vtd_rf_read32(&vtd->rf, VTD_GSTS_REG), vtd->rf.rta);
+}
+
+/**
+ * kvm_vtd_apply_locked() - act on a register-file call's events
+ * @vtd: the unit
+ * @ev: the events; the invalidation queue may add interrupt events to it
+ *
+ * Context: kvm_vtd.lock held; kvm->srcu read side held when @ev may ask for
+ * queue processing (guest register writes).
+ */
+void kvm_vtd_apply_locked(struct kvm_vtd *vtd, struct vtd_events *ev)
+{
+	lockdep_assert_held(&vtd->lock);
+
+	if (ev->flags & VTD_EV_GCMD)
+		trace_kvm_vtd_gcmd(vtd->id, ev->gcmd, ev->gsts_old, ev->gsts_new);
+	if (ev->flags & VTD_EV_DMAR_SWITCH)
+		kvm_vtd_dmar_switch(vtd, ev->switch_reason);
+	if (ev->flags & VTD_EV_INV_CONTEXT) {
+		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_CC_INVALIDATIONS);
+		trace_kvm_vtd_inv(vtd->id, "reg-context", &ev->inv);
+	}
+	if (ev->flags & VTD_EV_INV_IOTLB) {
+		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_IOTLB_INVALIDATIONS);
+		trace_kvm_vtd_inv(vtd->id, "reg-iotlb", &ev->inv);
+	}
+	if (ev->flags & VTD_EV_INV_IGNORED) {
+		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_REG_INV_IGNORED);
+		trace_kvm_vtd_inv(vtd->id, "reg-ignored-qi", &ev->inv);
+	}
+	if (ev->flags & VTD_EV_QI_KICK)
+		kvm_vtd_qi_process(vtd, ev);
+}
+
+static void kvm_vtd_send(struct kvm_vtd *vtd, const struct vtd_msi *m,
+			 enum kvm_vtd_stat stat, const char *what)
+{
+	struct kvm_msi msi = {
+		.address_lo = lower_32_bits(m->addr),
+		.address_hi = upper_32_bits(m->addr),
+		.data = m->data,
+	};
+	int rc = kvm_send_userspace_msi(vtd->kvm, &msi);
+
+	trace_kvm_vtd_irq(vtd->id, what, m->addr, m->data, rc);
+	kvm_vtd_stat_inc(vtd, rc < 0 ? KVM_VTD_STAT_IRQS_FAILED : stat);
+}
+
+/**
+ * kvm_vtd_unlock_deliver() - drop kvm_vtd.lock, then send the interrupts
+ * @vtd: the unit
+ * @ev: the events collected under the lock
+ *
+ * Context: kvm_vtd.lock held; released on return.
+ */
+void kvm_vtd_unlock_deliver(struct kvm_vtd *vtd, struct vtd_events *ev)
+{
+	mutex_unlock(&vtd->lock);
+
+	if (ev->flags & VTD_EV_FAULT_IRQ)
+		kvm_vtd_send(vtd, &ev->fault_msi, KVM_VTD_STAT_FAULT_IRQS, "fault");
+	if (ev->flags & VTD_EV_INV_IRQ)
+		kvm_vtd_send(vtd, &ev->inv_msi, KVM_VTD_STAT_INV_IRQS, "inv");
+}
+
+/**
+ * kvm_vtd_record_fault() - report a primary fault to the guest
+ * @vtd: the unit
+ * @f: the fault
+ *
+ * Logs @f into the fault recording registers and raises the fault event
+ * (or holds it pending) as the architecture says.  This is the entry point
+ * for the translation and queue code.
+ *
+ * Context: may sleep; takes kvm_vtd.lock.
+ * Return: the fault record index used, or %VTD_FAULT_OVERFLOW /
+ * %VTD_FAULT_DROPPED_PFO when the fault was not recorded.
+ */
+int kvm_vtd_record_fault(struct kvm_vtd *vtd, const struct vtd_fault *f)
+{
+	struct vtd_events ev = {};
+	int idx;
+
+	mutex_lock(&vtd->lock);
+	idx = vtd_rf_record_fault(&vtd->rf, f, &ev);
+	kvm_vtd_stat_inc(vtd, idx >= 0 ? KVM_VTD_STAT_FAULTS_RECORDED :
+					  KVM_VTD_STAT_FAULTS_DROPPED);
+	trace_kvm_vtd_fault(vtd->id, f, idx);
+	kvm_vtd_unlock_deliver(vtd, &ev);
+	return idx;
+}

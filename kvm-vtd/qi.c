@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-vtd: the invalidation queue.
+ *
+ * Runs in the vCPU that wrote IQT (or enabled the queue, or cleared IQE),
+ * from IQH to IQT, reading the queue from guest memory one page at a time.
+ * The work per register write is bounded by the queue size (at most 2^15
+ * descriptors, 128 pages) and yields between pages.  A bad tail, a failed
+ * fetch or an invalid descriptor sets FSTS.IQE with IQH left at the
+ * descriptor that failed, as the architecture requires.
+ *
+ * There are no translation caches yet, so context-cache and IOTLB
+ * descriptors complete with nothing to drop beyond counting them.
+ */
+#include <linux/kvm_host.h>
+#include <linux/sched.h>
+
+#include "trace.h"
+#include "vtd.h"
+
+#define VTD_DESC_SIZE	16
+
+/* Execute one valid descriptor. */
+static void kvm_vtd_qi_exec(struct kvm_vtd *vtd, const struct vtd_desc *d,
+			    struct vtd_events *ev)
+{
+	switch (d->type) {
+	case VTD_DESC_CC:
+		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_CC_INVALIDATIONS);
+		trace_kvm_vtd_inv(vtd->id, "qi-context", &d->inv);
+		break;
+	case VTD_DESC_IOTLB:
+		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_IOTLB_INVALIDATIONS);
+		trace_kvm_vtd_inv(vtd->id, "qi-iotlb", &d->inv);
+		break;
+	case VTD_DESC_WAIT:
+		/*
+		 * A status write to where no memory is behaves as a DMA write
+		 * to nowhere: it is dropped (and traced), the queue goes on.
+		 */
+		if (d->wait_sw) {
+			__le32 data = cpu_to_le32(d->wait_data);
+			int rc = kvm_write_guest(vtd->kvm, d->wait_addr, &data, sizeof(data));
+
+			trace_kvm_vtd_qi_wait(vtd->id, d->wait_addr, d->wait_data, rc);
+		}
+		if (d->wait_if)
+			vtd_rf_inv_event(&vtd->rf, ev);
+		break;
+	}
+}
+
+/**
+ * kvm_vtd_qi_process() - process the invalidation queue up to IQT
+ * @vtd: the unit; queued invalidation is enabled
+ * @ev: the caller's event record; invalidation and fault events are added
+ *
+ * Context: kvm_vtd.lock and the kvm->srcu read side held; may sleep.
+ */
+void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev)
+{
+	struct vtd_regfile *rf = &vtd->rf;
+	u64 qsize = (u64)PAGE_SIZE << FIELD_GET(VTD_IQA_QS, rf->iqa);
+	u64 base = rf->iqa & VTD_IQA_IQA;
+	u64 head = vtd_rf_read64(rf, VTD_IQH_REG);
+	u64 tail = vtd_rf_read64(rf, VTD_IQT_REG);
+	__le64 *page = vtd->qi_page;
+	u64 page_start = ~0ull;
+	int err = 0;
+
+	lockdep_assert_held(&vtd->lock);
+
+	if (vtd_rf_read32(rf, VTD_FSTS_REG) & VTD_FSTS_IQE)
+		return;
+	/* A tail (or restored head) outside the queue is a queue error. */
+	if (tail >= qsize || head >= qsize) {
+		err = VTD_IQEI_TAIL;
+		goto out;
+	}
+
+	while (head != tail) {
+		u64 start = head & PAGE_MASK;
+		struct vtd_desc d;
+		u64 lo, hi;
+
+		if (start != page_start) {
+			if (page_start != ~0ull)
+				cond_resched();
+			if (kvm_read_guest(vtd->kvm, base + start, page, PAGE_SIZE)) {
+				err = VTD_IQEI_FETCH;
+				break;
+			}
+			kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_QI_PAGES_READ);
+			page_start = start;
+		}
+		lo = le64_to_cpu(page[(head - start) / 8]);
+		hi = le64_to_cpu(page[(head - start) / 8 + 1]);
+		err = vtd_desc_decode(vtd_rf_read64(rf, VTD_CAP_REG), lo, hi, &d);
+		trace_kvm_vtd_qi_desc(vtd->id, head, lo, hi, err);
+		if (err)
+			break;
+		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_QI_DESCRIPTORS);
+		kvm_vtd_qi_exec(vtd, &d, ev);
+		head = (head + VTD_DESC_SIZE) % qsize;
+	}
+	rf->val[VTD_IQH_REG / 8] = head;
+out:
+	if (err) {
+		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_QI_ERRORS);
+		vtd_rf_queue_error(rf, err, ev);
+	}
+}
