@@ -13,63 +13,98 @@
 
 #include "kvm_util.h"
 #include "processor.h"
+#include "apic.h"
 #include "ucall_common.h"
 #include "vtd_util.h"
 
-#define VTD_GPA		0xfed90000ull
 #define TRACEFS		"/sys/kernel/tracing"
-
-/* A few architectural register offsets (VT-d spec, chapter 11). */
-#define VTD_VER		0x00
-#define VTD_CAP		0x08
-#define VTD_ECAP	0x10
-#define VTD_GCMD	0x18
-#define VTD_GSTS	0x1c
-#define VTD_RTADDR	0x20
-#define VTD_FSTS	0x34
+#define R		VTD_GPA
+#define FAULT_VECTOR	0x41
 
 static const char * const stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_REG_READS] = "register reads",
 	[KVM_VTD_STAT_REG_WRITES] = "register writes",
 	[KVM_VTD_STAT_REG_BAD_ACCESS] = "dropped (bad size/alignment)",
+	[KVM_VTD_STAT_FAULTS_RECORDED] = "faults recorded",
+	[KVM_VTD_STAT_FAULTS_DROPPED] = "faults dropped",
+	[KVM_VTD_STAT_FAULT_IRQS] = "fault event interrupts",
+	[KVM_VTD_STAT_INV_IRQS] = "invalidation event interrupts",
+	[KVM_VTD_STAT_IRQS_FAILED] = "interrupts refused",
+	[KVM_VTD_STAT_CC_INVALIDATIONS] = "context-cache invalidations",
+	[KVM_VTD_STAT_IOTLB_INVALIDATIONS] = "IOTLB invalidations",
+	[KVM_VTD_STAT_REG_INV_IGNORED] = "register inv. ignored (QI on)",
+	[KVM_VTD_STAT_DMAR_SWITCHES] = "translation state switches",
+	[KVM_VTD_STAT_QI_DESCRIPTORS] = "queue descriptors",
+	[KVM_VTD_STAT_QI_ERRORS] = "queue errors",
+	[KVM_VTD_STAT_QI_PAGES_READ] = "queue pages read",
 };
 
-static uint32_t rd32(uint32_t off)
+static uint32_t fault_irqs;
+static uint64_t *queue_gva, queue_gpa, status_gpa;
+static uint32_t *status_gva;
+
+static void fault_handler(struct ex_regs *regs)
 {
-	return READ_ONCE(*(uint32_t *)(VTD_GPA + off));
+	WRITE_ONCE(fault_irqs, fault_irqs + 1);
+	xapic_write_reg(APIC_EOI, 0);
 }
 
-static uint64_t rd64(uint32_t off)
+/* GCMD as a driver does it: GSTS's enables plus the command, then poll. */
+static uint32_t gcmd(uint32_t cmd, uint32_t status)
 {
-	return READ_ONCE(*(uint64_t *)(VTD_GPA + off));
-}
+	uint32_t keep = rd32(R, GSTS) & (GSTS_TES | GSTS_QIES);
+	int i;
 
-static void wr32(uint32_t off, uint32_t v)
-{
-	WRITE_ONCE(*(uint32_t *)(VTD_GPA + off), v);
-}
-
-static void wr64(uint32_t off, uint64_t v)
-{
-	WRITE_ONCE(*(uint64_t *)(VTD_GPA + off), v);
+	wr32(R, GCMD, keep | cmd);
+	for (i = 0; i < 1000 && !(rd32(R, GSTS) & status); i++)
+		;
+	return rd32(R, GSTS);
 }
 
 static void guest_code(void)
 {
-	uint64_t cap, ecap;
-	uint32_t ver, gsts;
+	uint64_t cap = rd64(R, CAP), ecap = rd64(R, ECAP);
+	uint32_t fro = CAP_FRO(cap);
+	int i;
 
-	ver = rd32(VTD_VER);
-	cap = rd64(VTD_CAP);
-	ecap = rd64(VTD_ECAP);
-	GUEST_PRINTF("guest: VER=0x%x CAP=0x%lx ECAP=0x%lx\n", ver, cap, ecap);
+	GUEST_PRINTF("guest: VER=0x%x CAP=0x%lx ECAP=0x%lx (%lu fault records, QI %s)\n",
+		     rd32(R, VER), cap, ecap, CAP_NFR(cap), ecap & ECAP_QI ? "yes" : "no");
 
-	wr64(VTD_RTADDR, 0x100000);
-	gsts = rd32(VTD_GSTS);
-	wr32(VTD_GCMD, gsts | (1u << 30));	/* SRTP */
-	gsts = rd32(VTD_GSTS);
-	GUEST_PRINTF("guest: wrote RTADDR=0x100000, GCMD.SRTP; GSTS now 0x%x\n", gsts);
-	GUEST_PRINTF("guest: FSTS=0x%x\n", rd32(VTD_FSTS));
+	wr64(R, RTADDR, 0x100000);
+	GUEST_PRINTF("guest: RTADDR=0x100000, GCMD.SRTP -> GSTS 0x%x\n",
+		     gcmd(GCMD_SRTP, GSTS_RTPS));
+	GUEST_PRINTF("guest: GCMD.TE -> GSTS 0x%x\n", gcmd(GCMD_TE, GSTS_TES));
+
+	wr64(R, CCMD, CCMD_ICC | CCMD_CIRG(1));
+	GUEST_PRINTF("guest: CCMD global invalidation -> CCMD 0x%lx (CAIG %lu)\n",
+		     rd64(R, CCMD), CCMD_CAIG(rd64(R, CCMD)));
+
+	wr64(R, IQT, 0);
+	wr64(R, IQA, queue_gpa);
+	GUEST_PRINTF("guest: IQA=0x%lx, GCMD.QIE -> GSTS 0x%x\n", queue_gpa,
+		     gcmd(GCMD_QIE, GSTS_QIES));
+	queue_gva[0] = 0x11;				/* context-cache, global */
+	queue_gva[1] = 0;
+	queue_gva[2] = 0x12;				/* IOTLB, global */
+	queue_gva[3] = 0;
+	queue_gva[4] = 0x25 | (0x600dull << 32);	/* wait, status write */
+	queue_gva[5] = status_gpa;
+	wr64(R, IQT, 3 * 16);
+	GUEST_PRINTF("guest: 3 descriptors queued -> IQH 0x%lx, status 0x%x\n",
+		     rd64(R, IQH), READ_ONCE(*status_gva));
+
+	xapic_enable();
+	wr32(R, FEDATA, FAULT_VECTOR);
+	wr32(R, FEADDR, 0xfee00000);
+	wr32(R, FECTL, 0);
+	asm volatile("sti");
+	GUEST_SYNC(1);		/* the VMM reports a DMA fault */
+	for (i = 0; i < 100000 && !READ_ONCE(fault_irqs); i++)
+		asm volatile("nop");
+	GUEST_PRINTF("guest: fault interrupts %u, FSTS 0x%x, FRCD0 0x%lx:%016lx\n",
+		     fault_irqs, rd32(R, FSTS), rd64(R, fro + 8), rd64(R, fro));
+	wr32(R, fro + 12, FRCD_F >> 32);
+	GUEST_PRINTF("guest: cleared F -> FSTS 0x%x\n", rd32(R, FSTS));
 	GUEST_DONE();
 }
 
@@ -125,6 +160,16 @@ int main(void)
 
 	vm = vm_create_with_one_vcpu(&vcpu, guest_code);
 	virt_map(vm, VTD_GPA, VTD_GPA, 1);
+	virt_pg_map(vm, APIC_DEFAULT_GPA, APIC_DEFAULT_GPA);
+	vm_install_exception_handler(vm, FAULT_VECTOR, fault_handler);
+	queue_gva = (uint64_t *)vm_vaddr_alloc_page(vm);
+	queue_gpa = addr_gva2gpa(vm, (vm_vaddr_t)queue_gva);
+	status_gva = (uint32_t *)vm_vaddr_alloc_page(vm);
+	status_gpa = addr_gva2gpa(vm, (vm_vaddr_t)status_gva);
+	sync_global_to_guest(vm, queue_gva);
+	sync_global_to_guest(vm, queue_gpa);
+	sync_global_to_guest(vm, status_gva);
+	sync_global_to_guest(vm, status_gpa);
 
 	fd = __kvm_create_device(vm, KVM_DEV_TYPE_INTEL_VTD);
 	TEST_ASSERT(fd >= 0, "KVM_CREATE_DEVICE(KVM_DEV_TYPE_INTEL_VTD) failed");
@@ -140,6 +185,10 @@ int main(void)
 		case UCALL_PRINTF:
 			printf("%s", uc.buffer);
 			break;
+		case UCALL_SYNC:
+			printf("vmm: reporting a DMA read fault (sid 00:01.0, reason 6, 0x5000)\n");
+			vtd_inject_fault(vm, 0x0008, 6, 0x5000);
+			break;
 		case UCALL_DONE:
 			done = true;
 			break;
@@ -154,7 +203,7 @@ int main(void)
 	trace_enable(false);
 
 	kvm_device_attr_get(fd, KVM_DEV_VTD_GRP_STATS, KVM_DEV_VTD_STATS, &st);
-	printf("vmm: %d exits to userspace, all for the guest's ucalls (prints, done)\n",
+	printf("vmm: %d exits to userspace, all for the guest's ucalls (prints, sync, done)\n",
 	       exits);
 	printf("device saw:\n");
 	for (i = 0; i < KVM_VTD_STAT_NR; i++)
@@ -162,7 +211,6 @@ int main(void)
 		       (unsigned long long)st.counters[i]);
 	printf("trace (kvm_vtd events):\n");
 	trace_dump();
-	printf("note: no register file yet: registers read 0, writes are dropped\n");
 
 	close(fd);
 	kvm_vm_free(vm);

@@ -15,8 +15,6 @@
 #include "ucall_common.h"
 #include "vtd_util.h"
 
-/* Where Intel platforms usually put a DMAR unit; no memslot covers it. */
-#define VTD_GPA		0xfed90000ull
 #define NR_ACCESSES	1000
 
 static uint64_t vtd_addr_get(int fd)
@@ -193,9 +191,11 @@ TEST(unknown_group_attr)
 		{ KVM_DEV_VTD_GRP_STATS, 1 },
 		{ 6, 0 },
 		{ 0xffffffffu, 0 },
+		/* No register there; no such internal register. */
+		{ KVM_DEV_VTD_GRP_REGS, 0x30 },
+		{ KVM_DEV_VTD_GRP_REGS, 0x1018 },
+		{ KVM_DEV_VTD_GRP_REGS, 1ull << 32 },
 		/* Reserved groups: named in the ABI, not implemented yet. */
-		{ KVM_DEV_VTD_GRP_REGS, 0 },
-		{ KVM_DEV_VTD_GRP_CTRL, KVM_DEV_VTD_CTRL_RESET },
 		{ KVM_DEV_VTD_GRP_DEVICE, KVM_DEV_VTD_DEVICE_ATTACH },
 		{ KVM_DEV_VTD_GRP_TRANSLATE, KVM_DEV_VTD_TRANSLATE },
 	};
@@ -229,6 +229,9 @@ TEST(unknown_group_attr)
 	/* What is implemented is reported as such. */
 	ASSERT_EQ(0, __kvm_has_device_attr(fd, KVM_DEV_VTD_GRP_ADDR, KVM_DEV_VTD_ADDR_REGS));
 	ASSERT_EQ(0, __kvm_has_device_attr(fd, KVM_DEV_VTD_GRP_CTRL, KVM_DEV_VTD_CTRL_INIT));
+	ASSERT_EQ(0, __kvm_has_device_attr(fd, KVM_DEV_VTD_GRP_CTRL, KVM_DEV_VTD_CTRL_RESET));
+	ASSERT_EQ(0, __kvm_has_device_attr(fd, KVM_DEV_VTD_GRP_REGS, 0));
+	ASSERT_EQ(0, __kvm_has_device_attr(fd, KVM_DEV_VTD_GRP_REGS, KVM_VTD_REG_FAULT_NEXT));
 	ASSERT_EQ(0, __kvm_has_device_attr(fd, KVM_DEV_VTD_GRP_STATS, KVM_DEV_VTD_STATS));
 	close(fd);
 	kvm_vm_free(vm);
