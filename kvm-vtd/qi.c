@@ -11,6 +11,10 @@
  *
  * There are no translation caches yet, so context-cache and IOTLB
  * descriptors complete with nothing to drop beyond counting them.
+ *
+ * Only guest register writes start the queue, so it always runs in a vCPU
+ * (which the dirty log/ring needs for the wait descriptors' status writes)
+ * under kvm->srcu; a VMM restore never does.
  */
 #include <linux/kvm_host.h>
 #include <linux/sched.h>
