@@ -7,6 +7,7 @@
  */
 #include <kunit/test.h>
 #include <linux/module.h>
+#include <linux/prandom.h>
 #include <linux/slab.h>
 
 #include "../regfile.c"
@@ -499,6 +500,104 @@ static void save_restore(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, memcmp(a->val, b->val, sizeof(a->val)), 0);
 }
 
+/*
+ * A hostile guest: random accesses anywhere in the page (biased to the
+ * registers with side effects), interleaved with faults, queue errors and
+ * wait interrupts.  After every step the state must be one the
+ * architecture allows, and one a VMM can save and restore.
+ */
+static void check_invariants(struct kunit *test, struct vtd_regfile *rf,
+			     struct vtd_regfile *copy, int step, bool restore)
+{
+	u32 fsts = rd(rf, VTD_FSTS_REG, 4);
+	bool any_f = false;
+	u64 attr, val;
+	u32 i;
+
+	for (i = 0; i < rf->nfr; i++)
+		any_f |= !!(rd(rf, FRCD_HI(i), 8) & VTD_FRCD_HI_F);
+	KUNIT_ASSERT_EQ_MSG(test, !!(fsts & VTD_FSTS_PPF), any_f, "step %d", step);
+	if (rd(rf, VTD_FECTL_REG, 4) & VTD_ECTL_IP)
+		KUNIT_ASSERT_NE_MSG(test, fsts & VTD_FSTS_EVENTS, 0, "step %d", step);
+	if (rd(rf, VTD_IECTL_REG, 4) & VTD_ECTL_IP)
+		KUNIT_ASSERT_TRUE_MSG(test, rd(rf, VTD_ICS_REG, 4) & VTD_ICS_IWC, "step %d", step);
+	KUNIT_ASSERT_LT_MSG(test, rf->next_frcd, rf->nfr, "step %d", step);
+	KUNIT_ASSERT_EQ_MSG(test, rd(rf, VTD_GCMD_REG, 4), 0, "step %d", step);
+	KUNIT_ASSERT_FALSE_MSG(test, rd(rf, VTD_CCMD_REG, 8) & VTD_CCMD_ICC, "step %d", step);
+	KUNIT_ASSERT_FALSE_MSG(test, rd(rf, VTD_IOTLB_REG, 8) & VTD_IOTLB_IVT, "step %d", step);
+
+	if (!restore)
+		return;
+	/* Every register, and the latches, restore into a fresh unit. */
+	for (attr = 0; attr < KVM_VTD_REG_PAGE_SIZE; attr += 4) {
+		if (vtd_rf_get(rf, attr, &val))
+			continue;
+		KUNIT_ASSERT_EQ_MSG(test, vtd_rf_set(copy, attr, val), 0,
+				    "step %d attr 0x%llx val 0x%llx", step, attr, val);
+	}
+	for (attr = KVM_VTD_REG_LATCHED_RTADDR; attr <= KVM_VTD_REG_FAULT_NEXT; attr += 8) {
+		KUNIT_ASSERT_EQ(test, vtd_rf_get(rf, attr, &val), 0);
+		KUNIT_ASSERT_EQ_MSG(test, vtd_rf_set(copy, attr, val), 0, "step %d", step);
+	}
+	KUNIT_ASSERT_EQ_MSG(test, memcmp(rf->val, copy->val, sizeof(rf->val)), 0, "step %d", step);
+}
+
+static void hostile_sequences(struct kunit *test)
+{
+	static const u32 hot[] = {
+		VTD_GCMD_REG, VTD_RTADDR_REG, VTD_CCMD_REG, VTD_CCMD_REG + 4, VTD_FSTS_REG,
+		VTD_FECTL_REG, VTD_IQT_REG, VTD_IQA_REG, VTD_ICS_REG, VTD_IECTL_REG,
+		VTD_IVA_REG, VTD_IOTLB_REG, VTD_IOTLB_REG + 4, FRCD_HI(0), FRCD_HI(0) + 4,
+		FRCD_HI(3) + 4, FRCD_HI(7) + 4,
+	};
+	struct vtd_regfile *rf = default_rf(test), *copy = default_rf(test);
+	struct rnd_state rnd;
+	struct vtd_events ev;
+	int step;
+
+	prandom_seed_state(&rnd, 0x7d0ull);
+	for (step = 0; step < 8000; step++) {
+		u32 r = prandom_u32_state(&rnd);
+		u64 data = (u64)prandom_u32_state(&rnd) << 32 | prandom_u32_state(&rnd);
+		int len = (r & 1) ? 8 : 4;
+		u32 off;
+
+		/* Sparse data sets few bits, like real commands do. */
+		if (r & 2)
+			data &= (u64)prandom_u32_state(&rnd) << 32 | prandom_u32_state(&rnd);
+		if ((r >> 2) % 4 == 0)
+			off = prandom_u32_state(&rnd) % KVM_VTD_REG_PAGE_SIZE;
+		else
+			off = hot[(r >> 4) % ARRAY_SIZE(hot)];
+		off &= ~(u32)(len - 1);
+
+		switch ((r >> 12) % 16) {
+		case 0: {
+			struct vtd_fault f = { .sid = r >> 16, .reason = r >> 24 };
+
+			memset(&ev, 0, sizeof(ev));
+			vtd_rf_record_fault(rf, &f, &ev);
+			break;
+		}
+		case 1:
+			memset(&ev, 0, sizeof(ev));
+			vtd_rf_inv_event(rf, &ev);
+			break;
+		case 2:
+			memset(&ev, 0, sizeof(ev));
+			vtd_rf_queue_error(rf, VTD_IQEI_RSVD, &ev);
+			break;
+		default:
+			wr(rf, off, len, data, &ev);
+		}
+		if (ev.flags & VTD_EV_FAULT_IRQ)
+			KUNIT_ASSERT_FALSE(test, rd(rf, VTD_FECTL_REG, 4) & VTD_ECTL_IM);
+		if (ev.flags & VTD_EV_INV_IRQ)
+			KUNIT_ASSERT_FALSE(test, rd(rf, VTD_IECTL_REG, 4) & VTD_ECTL_IM);
+		check_invariants(test, rf, copy, step, step % 8 == 0);
+	}
+}
+
 static struct kunit_case kvm_vtd_regfile_cases[] = {
 	KUNIT_CASE(reset_values),
 	KUNIT_CASE(read_only_and_reserved),
@@ -512,6 +611,7 @@ static struct kunit_case kvm_vtd_regfile_cases[] = {
 	KUNIT_CASE(caps_validation),
 	KUNIT_CASE(desc_decode),
 	KUNIT_CASE(save_restore),
+	KUNIT_CASE(hostile_sequences),
 	{}
 };
 
