@@ -5,7 +5,7 @@
  * A bit is selectable only once its behaviour is implemented; the default is
  * everything selectable.  Translation-format fields (SAGAW, MGAW) are
  * mandatory for any unit; features whose semantics live in later code
- * (large pages, scalable mode, pass-through, device-TLB, interrupt
+ * (5-level tables, scalable mode, pass-through, device-TLB, interrupt
  * remapping, protected memory regions, advanced fault logging) are refused
  * until that code lands.
  */
@@ -17,7 +17,8 @@
 #define VTD_CAP_SELECTABLE	(VTD_CAP_ND | VTD_CAP_RWBF | VTD_CAP_CM | \
 				 VTD_CAP_SAGAW | VTD_CAP_MGAW | VTD_CAP_FRO | \
 				 VTD_CAP_PSI | VTD_CAP_NFR | VTD_CAP_MAMV | \
-				 VTD_CAP_DWD | VTD_CAP_DRD | VTD_CAP_ESRTPS)
+				 VTD_CAP_DWD | VTD_CAP_DRD | VTD_CAP_ESRTPS | \
+				 VTD_CAP_SLLPS)
 #define VTD_ECAP_SELECTABLE	(VTD_ECAP_C | VTD_ECAP_QI | VTD_ECAP_IRO)
 
 /* Register layout of this implementation: not selectable. */
@@ -42,7 +43,8 @@ u64 vtd_cap_default(void)
 	       FIELD_PREP(VTD_CAP_FRO, VTD_CAP_FRO_VAL) | VTD_CAP_PSI |
 	       FIELD_PREP(VTD_CAP_NFR, VTD_NFR_DEFAULT - 1) |
 	       FIELD_PREP(VTD_CAP_MAMV, VTD_MAMV_DEFAULT) |
-	       VTD_CAP_DWD | VTD_CAP_DRD | VTD_CAP_ESRTPS;
+	       VTD_CAP_DWD | VTD_CAP_DRD | VTD_CAP_ESRTPS |
+	       FIELD_PREP(VTD_CAP_SLLPS, VTD_SLLPS_2M | VTD_SLLPS_1G);
 }
 
 /**
@@ -95,6 +97,9 @@ int vtd_caps_validate(u64 cap, u64 ecap)
 	if (mgaw < VTD_MGAW_MIN || mgaw > vtd_sagaw_max_width(sagaw))
 		return -EINVAL;
 	if (FIELD_GET(VTD_CAP_NFR, cap) + 1 > VTD_NFR_MAX)
+		return -EINVAL;
+	/* 2 MiB and 1 GiB second-stage pages; 512 GiB and 1 TiB are not. */
+	if (FIELD_GET(VTD_CAP_SLLPS, cap) & ~(VTD_SLLPS_2M | VTD_SLLPS_1G))
 		return -EINVAL;
 	/* MAMV is defined only with page-selective invalidation. */
 	if (!(cap & VTD_CAP_PSI) && FIELD_GET(VTD_CAP_MAMV, cap))

@@ -77,6 +77,10 @@
 #define VTD_CAP_ESIRTPS		BIT_ULL(62)
 #define VTD_CAP_ESRTPS		BIT_ULL(63)
 
+/* SLLPS bits: second-stage large page sizes. */
+#define VTD_SLLPS_2M		BIT(0)
+#define VTD_SLLPS_1G		BIT(1)
+
 /* SAGAW bits: supported adjusted guest address widths. */
 #define VTD_SAGAW_39		BIT(1)	/* 3-level */
 #define VTD_SAGAW_48		BIT(2)	/* 4-level */

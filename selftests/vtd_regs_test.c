@@ -241,7 +241,7 @@ TEST(caps_selection_abi)
 		1ull << 3,	/* AFL */
 		1ull << 5,	/* PLMR */
 		1ull << 22,	/* ZLR */
-		1ull << 34,	/* SLLPS 2M: page walks have not landed */
+		1ull << 36,	/* SLLPS 512G */
 		1ull << 56,	/* FL1GP */
 		1ull << 59,	/* PI */
 		8ull << 8,	/* SAGAW 57-bit */

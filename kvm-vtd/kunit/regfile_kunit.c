@@ -392,10 +392,10 @@ static void caps_validation(struct kunit *test)
 	wide = (cap & ~VTD_CAP_SAGAW) | FIELD_PREP(VTD_CAP_SAGAW, VTD_SAGAW_39);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(wide, ecap), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap & ~VTD_CAP_SAGAW, ecap), -EINVAL);
-	/* Not implemented (yet): 5-level, large pages, AFL, PMRs, SMTS, DT, IR, PT. */
+	/* Not implemented (yet): 5-level, 512G pages, AFL, PMRs, SMTS, DT, IR, PT. */
 	wide = cap | FIELD_PREP(VTD_CAP_SAGAW, VTD_SAGAW_57);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(wide, ecap), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | FIELD_PREP(VTD_CAP_SLLPS, 1), ecap), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | FIELD_PREP(VTD_CAP_SLLPS, 4), ecap), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | VTD_CAP_AFL, ecap), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | VTD_CAP_PLMR, ecap), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap | VTD_ECAP_SMTS), -EINVAL);
