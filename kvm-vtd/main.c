@@ -133,6 +133,10 @@ static int kvm_vtd_get_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 		if (attr->attr != KVM_DEV_VTD_STATS)
 			return -ENXIO;
 		return kvm_vtd_stats_get(vtd, u64_to_user_ptr(attr->addr));
+	case KVM_DEV_VTD_GRP_TRANSLATE:
+		if (attr->attr != KVM_DEV_VTD_TRANSLATE)
+			return -ENXIO;
+		return kvm_vtd_translate_attr(vtd, u64_to_user_ptr(attr->addr));
 	}
 	return -ENXIO;
 }
@@ -156,6 +160,8 @@ static int kvm_vtd_has_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 		       attr->attr == KVM_DEV_VTD_CTRL_RESET ? 0 : -ENXIO;
 	case KVM_DEV_VTD_GRP_STATS:
 		return attr->attr == KVM_DEV_VTD_STATS ? 0 : -ENXIO;
+	case KVM_DEV_VTD_GRP_TRANSLATE:
+		return attr->attr == KVM_DEV_VTD_TRANSLATE ? 0 : -ENXIO;
 	}
 	return -ENXIO;
 }

@@ -25,6 +25,10 @@ static const char * const kvm_vtd_stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_QI_DESCRIPTORS]	= "qi_descriptors",
 	[KVM_VTD_STAT_QI_ERRORS]	= "qi_errors",
 	[KVM_VTD_STAT_QI_PAGES_READ]	= "qi_pages_read",
+	[KVM_VTD_STAT_TRANSLATIONS]	= "translations",
+	[KVM_VTD_STAT_TRANSLATION_FAULTS] = "translation_faults",
+	[KVM_VTD_STAT_CTX_PAGES_READ]	= "ctx_pages_read",
+	[KVM_VTD_STAT_WALK_PAGES_READ]	= "walk_pages_read",
 };
 
 /**

@@ -11,6 +11,7 @@
 #include <linux/tracepoint.h>
 
 #include "regfile.h"
+#include "walk.h"
 
 DECLARE_EVENT_CLASS(kvm_vtd_unit,
 		    TP_PROTO(int id),
@@ -184,6 +185,36 @@ TRACE_EVENT(kvm_vtd_qi_desc,
 			   __entry->err = err;),
 	    TP_printk("vtd%d iqh 0x%llx desc 0x%016llx:%016llx iqei %d", __entry->id,
 		      __entry->iqh, __entry->hi, __entry->lo, __entry->err)
+);
+
+/* A translation: request, result, and table pages read. */
+TRACE_EVENT(kvm_vtd_translate,
+	    TP_PROTO(int id, const struct vtd_xlate *x),
+	    TP_ARGS(id, x),
+	    TP_STRUCT__entry(__field(int, id)
+			     __field(u16, sid)
+			     __field(bool, write)
+			     __field(u64, iova)
+			     __field(u64, gpa)
+			     __field(u64, size)
+			     __field(u8, perm)
+			     __field(u8, fault)
+			     __field(u32, ctx_pages)
+			     __field(u32, walk_pages)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->sid = x->sid;
+			   __entry->write = x->write;
+			   __entry->iova = x->iova;
+			   __entry->gpa = x->gpa;
+			   __entry->size = x->size;
+			   __entry->perm = x->perm;
+			   __entry->fault = x->fault;
+			   __entry->ctx_pages = x->ctx_pages;
+			   __entry->walk_pages = x->walk_pages;),
+	    TP_printk("vtd%d sid 0x%04x %s 0x%llx -> 0x%llx size 0x%llx perm %u fr %#x pages %u+%u",
+		      __entry->id, __entry->sid, __entry->write ? "write" : "read",
+		      __entry->iova, __entry->gpa, __entry->size, __entry->perm,
+		      __entry->fault, __entry->ctx_pages, __entry->walk_pages)
 );
 
 /* A write the unit did or took, to an address or register, and its result. */

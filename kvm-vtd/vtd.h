@@ -80,6 +80,9 @@ void kvm_vtd_apply_locked(struct kvm_vtd *vtd, struct vtd_events *ev);
 void kvm_vtd_unlock_deliver(struct kvm_vtd *vtd, struct vtd_events *ev);
 int kvm_vtd_record_fault(struct kvm_vtd *vtd, const struct vtd_fault *f);
 
+/* translate.c */
+int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg);
+
 /* qi.c */
 void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev);
 

@@ -197,7 +197,7 @@ TEST(unknown_group_attr)
 		{ KVM_DEV_VTD_GRP_REGS, 1ull << 32 },
 		/* Reserved groups: named in the ABI, not implemented yet. */
 		{ KVM_DEV_VTD_GRP_DEVICE, KVM_DEV_VTD_DEVICE_ATTACH },
-		{ KVM_DEV_VTD_GRP_TRANSLATE, KVM_DEV_VTD_TRANSLATE },
+		{ KVM_DEV_VTD_GRP_TRANSLATE, 1 },
 	};
 	struct kvm_vm *vm = vm_create_barebones();
 	int fd = __kvm_create_device(vm, KVM_DEV_TYPE_INTEL_VTD);
@@ -222,6 +222,9 @@ TEST(unknown_group_attr)
 	ASSERT_EQ(-1, __kvm_device_attr_set(fd, KVM_DEV_VTD_GRP_STATS,
 					    KVM_DEV_VTD_STATS, &val));
 	ASSERT_EQ(ENXIO, errno);
+	ASSERT_EQ(-1, __kvm_device_attr_set(fd, KVM_DEV_VTD_GRP_TRANSLATE,
+					    KVM_DEV_VTD_TRANSLATE, &val));
+	ASSERT_EQ(ENXIO, errno);
 
 	/* Nothing above changed the unit. */
 	ASSERT_EQ(KVM_VTD_ADDR_UNSET, vtd_addr_get(fd));
@@ -233,6 +236,7 @@ TEST(unknown_group_attr)
 	ASSERT_EQ(0, __kvm_has_device_attr(fd, KVM_DEV_VTD_GRP_REGS, 0));
 	ASSERT_EQ(0, __kvm_has_device_attr(fd, KVM_DEV_VTD_GRP_REGS, KVM_VTD_REG_FAULT_NEXT));
 	ASSERT_EQ(0, __kvm_has_device_attr(fd, KVM_DEV_VTD_GRP_STATS, KVM_DEV_VTD_STATS));
+	ASSERT_EQ(0, __kvm_has_device_attr(fd, KVM_DEV_VTD_GRP_TRANSLATE, KVM_DEV_VTD_TRANSLATE));
 	close(fd);
 	kvm_vm_free(vm);
 }

@@ -83,9 +83,56 @@
 #define   KVM_DEV_VTD_DEVICE_ATTACH	0
 #define   KVM_DEV_VTD_DEVICE_DETACH	1
 
-/* KVM_DEV_VTD_GRP_TRANSLATE: reserved for DMA address translation. */
+/*
+ * KVM_DEV_VTD_GRP_TRANSLATE: DMA address translation, as the unit would do
+ * it for a request from a device behind it.
+ *
+ * KVM_DEV_VTD_TRANSLATE: KVM_GET_DEVICE_ATTR with attr.addr pointing to a
+ * struct kvm_vtd_translation, read and written back.  The ioctl returns 0
+ * whether the translation succeeds or faults (the result says which);
+ * -EINVAL for unknown flags or non-zero reserved fields, -EBUSY before INIT.
+ */
 #define KVM_DEV_VTD_GRP_TRANSLATE	4
 #define   KVM_DEV_VTD_TRANSLATE		0
+
+#define KVM_VTD_TRANSLATE_WRITE		(1u << 0)	/* a write request */
+#define KVM_VTD_TRANSLATE_NO_FAULT	(1u << 1)	/* never record a fault */
+
+#define KVM_VTD_PERM_READ		(1u << 0)
+#define KVM_VTD_PERM_WRITE		(1u << 1)
+
+/**
+ * struct kvm_vtd_translation - argument of KVM_DEV_VTD_TRANSLATE
+ * @flags: in: KVM_VTD_TRANSLATE_*; a request without WRITE is a read.
+ * @sid: in: source-id of the requester (PCI bus << 8 | devfn).
+ * @pad: must be 0.
+ * @iova: in: the address the device uses.
+ * @gpa: out: the guest physical address @iova translates to.
+ * @size: out: size of the mapping (page or large page) containing @iova;
+ *	@gpa - (@iova & (@size - 1)) is where that mapping starts.
+ * @perm: out: KVM_VTD_PERM_* of the mapping.
+ * @fault_reason: out: 0, or the VT-d fault reason of a failed translation
+ *	(e.g. 0x2 context entry not present, 0x6 no read permission).
+ * @fault_recorded: out: 1 if the fault was logged in the unit's fault
+ *	recording registers (unless the context entry's FPD or
+ *	KVM_VTD_TRANSLATE_NO_FAULT suppressed it, or the log overflowed).
+ * @reserved: must be 0.
+ *
+ * With translation disabled (GSTS.TES clear) every address translates to
+ * itself with read and write permission.
+ */
+struct kvm_vtd_translation {
+	__u32 flags;
+	__u16 sid;
+	__u16 pad;
+	__u64 iova;
+	__u64 gpa;
+	__u64 size;
+	__u32 perm;
+	__u8 fault_reason;
+	__u8 fault_recorded;
+	__u16 reserved;
+};
 
 /*
  * KVM_DEV_VTD_GRP_STATS: counters, read with KVM_GET_DEVICE_ATTR.
@@ -123,6 +170,10 @@
  * @KVM_VTD_STAT_QI_DESCRIPTORS: invalidation queue descriptors processed.
  * @KVM_VTD_STAT_QI_ERRORS: invalidation queue errors (FSTS.IQE set).
  * @KVM_VTD_STAT_QI_PAGES_READ: guest pages of invalidation queue read.
+ * @KVM_VTD_STAT_TRANSLATIONS: translations requested (KVM_DEV_VTD_TRANSLATE).
+ * @KVM_VTD_STAT_TRANSLATION_FAULTS: translations that faulted.
+ * @KVM_VTD_STAT_CTX_PAGES_READ: root and context table pages read.
+ * @KVM_VTD_STAT_WALK_PAGES_READ: second-stage paging structure pages read.
  * @KVM_VTD_STAT_NR: number of counters this header knows about.
  *
  * New counters are only ever appended, so an index keeps its meaning.
@@ -143,6 +194,10 @@ enum kvm_vtd_stat {
 	KVM_VTD_STAT_QI_DESCRIPTORS,
 	KVM_VTD_STAT_QI_ERRORS,
 	KVM_VTD_STAT_QI_PAGES_READ,
+	KVM_VTD_STAT_TRANSLATIONS,
+	KVM_VTD_STAT_TRANSLATION_FAULTS,
+	KVM_VTD_STAT_CTX_PAGES_READ,
+	KVM_VTD_STAT_WALK_PAGES_READ,
 	KVM_VTD_STAT_NR,
 };
 

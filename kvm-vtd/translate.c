@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-vtd: KVM_DEV_VTD_TRANSLATE, and guest memory for the walkers.
+ *
+ * The unit state a translation depends on is snapshotted under
+ * kvm_vtd.lock; the walk itself runs without it, reading guest memory
+ * through the memslots under kvm->srcu.  A failed translation is logged
+ * through kvm_vtd_record_fault() unless the context entry's FPD or the
+ * caller says not to.
+ */
+#include <linux/kvm_host.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "trace.h"
+#include "vtd.h"
+#include "walk.h"
+
+/* Guest physical address width the walkers check table entries against. */
+#define KVM_VTD_HAW	52
+
+struct kvm_vtd_gmem {
+	struct vtd_gmem gm;
+	struct kvm *kvm;
+};
+
+static int kvm_vtd_read_page(struct vtd_gmem *gm, u64 gpa, void *buf)
+{
+	struct kvm_vtd_gmem *g = container_of(gm, struct kvm_vtd_gmem, gm);
+
+	return kvm_read_guest(g->kvm, gpa, buf, PAGE_SIZE);
+}
+
+static void kvm_vtd_xlate_cfg(struct kvm_vtd *vtd, struct vtd_xlate_cfg *cfg)
+{
+	mutex_lock(&vtd->lock);
+	cfg->cap = vtd_rf_read64(&vtd->rf, VTD_CAP_REG);
+	cfg->ecap = vtd_rf_read64(&vtd->rf, VTD_ECAP_REG);
+	cfg->te = vtd_rf_read32(&vtd->rf, VTD_GSTS_REG) & VTD_GSTS_TES;
+	cfg->rta = vtd->rf.rta;
+	cfg->haw = KVM_VTD_HAW;
+	mutex_unlock(&vtd->lock);
+}
+
+/**
+ * kvm_vtd_translate_attr() - KVM_DEV_VTD_TRANSLATE
+ * @vtd: the unit
+ * @uarg: the VMM's struct kvm_vtd_translation
+ *
+ * Return: 0 (the result is in the struct), -EFAULT, -EINVAL for bad flags
+ * or reserved fields, -EBUSY before INIT, -ENOMEM.
+ */
+int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg)
+{
+	struct kvm_vtd_gmem g = {
+		.gm.read_page = kvm_vtd_read_page,
+		.kvm = vtd->kvm,
+	};
+	struct kvm_vtd_translation t;
+	struct vtd_xlate_scratch *s;
+	struct vtd_xlate_cfg cfg;
+	struct vtd_xlate x = {};
+	int idx;
+
+	if (copy_from_user(&t, uarg, sizeof(t)))
+		return -EFAULT;
+	if ((t.flags & ~(KVM_VTD_TRANSLATE_WRITE | KVM_VTD_TRANSLATE_NO_FAULT)) ||
+	    t.pad || t.reserved)
+		return -EINVAL;
+	if (!READ_ONCE(vtd->initialized))
+		return -EBUSY;
+
+	s = kvzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
+	if (!s)
+		return -ENOMEM;
+
+	kvm_vtd_xlate_cfg(vtd, &cfg);
+	x.sid = t.sid;
+	x.iova = t.iova;
+	x.write = t.flags & KVM_VTD_TRANSLATE_WRITE;
+	idx = srcu_read_lock(&vtd->kvm->srcu);
+	vtd_translate(&g.gm, &cfg, &x, s);
+	srcu_read_unlock(&vtd->kvm->srcu, idx);
+	kvfree(s);
+
+	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_TRANSLATIONS);
+	atomic64_add(x.ctx_pages, &vtd->stats[KVM_VTD_STAT_CTX_PAGES_READ]);
+	atomic64_add(x.walk_pages, &vtd->stats[KVM_VTD_STAT_WALK_PAGES_READ]);
+	trace_kvm_vtd_translate(vtd->id, &x);
+
+	t.gpa = x.gpa;
+	t.size = x.size;
+	t.perm = x.perm;
+	t.fault_reason = x.fault;
+	t.fault_recorded = 0;
+	if (x.fault) {
+		struct vtd_fault f = {
+			.sid = x.sid,
+			.reason = x.fault,
+			.type = x.write ? VTD_FAULT_WRITE : VTD_FAULT_READ,
+			.addr = x.iova,
+		};
+
+		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_TRANSLATION_FAULTS);
+		if (!x.fpd && !(t.flags & KVM_VTD_TRANSLATE_NO_FAULT))
+			t.fault_recorded = kvm_vtd_record_fault(vtd, &f) >= 0;
+	}
+	return copy_to_user(uarg, &t, sizeof(t)) ? -EFAULT : 0;
+}
