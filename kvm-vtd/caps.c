@@ -3,9 +3,10 @@
  * kvm-vtd: which CAP/ECAP values a unit may be created with.
  *
  * A bit is selectable only once its behaviour is implemented; the default is
- * everything selectable.  Translation-format fields (SAGAW, MGAW) are
+ * everything selectable that a legacy-mode guest driver can use today (see
+ * vtd_ecap_default()).  Translation-format fields (SAGAW, MGAW) are
  * mandatory for any unit; features whose semantics live in later code
- * (5-level tables, scalable mode, pass-through, device-TLB, interrupt
+ * (device-TLB, nested translation, page requests, interrupt
  * remapping, protected memory regions, advanced fault logging) are refused
  * until that code lands.
  */
@@ -18,15 +19,18 @@
 				 VTD_CAP_SAGAW | VTD_CAP_MGAW | VTD_CAP_FRO | \
 				 VTD_CAP_PSI | VTD_CAP_NFR | VTD_CAP_MAMV | \
 				 VTD_CAP_DWD | VTD_CAP_DRD | VTD_CAP_ESRTPS | \
-				 VTD_CAP_SLLPS)
-#define VTD_ECAP_SELECTABLE	(VTD_ECAP_C | VTD_ECAP_QI | VTD_ECAP_IRO)
+				 VTD_CAP_SLLPS | VTD_CAP_FL1GP | VTD_CAP_FL5LP)
+#define VTD_ECAP_SELECTABLE	(VTD_ECAP_C | VTD_ECAP_QI | VTD_ECAP_IRO | VTD_ECAP_PT | \
+				 VTD_ECAP_SMTS | VTD_ECAP_SLTS | VTD_ECAP_FLTS | \
+				 VTD_ECAP_PASID | VTD_ECAP_PSS | VTD_ECAP_SRS)
 
 /* Register layout of this implementation: not selectable. */
 #define VTD_CAP_FRO_VAL		(VTD_FRCD_REG / 16)
 #define VTD_ECAP_IRO_VAL	(VTD_IVA_REG / 16)
 
 #define VTD_ND_MAX		6	/* 16-bit domain-ids */
-#define VTD_SAGAW_SUPPORTED	(VTD_SAGAW_39 | VTD_SAGAW_48)
+#define VTD_SAGAW_SUPPORTED	(VTD_SAGAW_39 | VTD_SAGAW_48 | VTD_SAGAW_57)
+#define VTD_SAGAW_DEFAULT	(VTD_SAGAW_39 | VTD_SAGAW_48)
 #define VTD_MGAW_MIN		32
 #define VTD_MAMV_DEFAULT	18	/* 1 GiB of 4 KiB pages per PSI */
 
@@ -38,7 +42,7 @@
 u64 vtd_cap_default(void)
 {
 	return FIELD_PREP(VTD_CAP_ND, VTD_ND_MAX) | VTD_CAP_CM |
-	       FIELD_PREP(VTD_CAP_SAGAW, VTD_SAGAW_SUPPORTED) |
+	       FIELD_PREP(VTD_CAP_SAGAW, VTD_SAGAW_DEFAULT) |
 	       FIELD_PREP(VTD_CAP_MGAW, 48 - 1) |
 	       FIELD_PREP(VTD_CAP_FRO, VTD_CAP_FRO_VAL) | VTD_CAP_PSI |
 	       FIELD_PREP(VTD_CAP_NFR, VTD_NFR_DEFAULT - 1) |
@@ -50,11 +54,17 @@ u64 vtd_cap_default(void)
 /**
  * vtd_ecap_default() - the ECAP value of a unit the VMM did not configure
  *
- * Return: every ECAP feature this implementation supports.
+ * Scalable mode (SMTS, SLTS, FLTS, PASID, PSS, SRS) is implemented but not
+ * in the default: a scalable-mode guest driver needs the PASID-granular
+ * invalidation descriptors, which the queue does not process yet.  A VMM
+ * opts in through KVM_DEV_VTD_GRP_REGS; so it does for 5-level tables
+ * (SAGAW bit 3), which few guests expect.
+ *
+ * Return: every legacy-mode ECAP feature this implementation supports.
  */
 u64 vtd_ecap_default(void)
 {
-	return VTD_ECAP_C | VTD_ECAP_QI |
+	return VTD_ECAP_C | VTD_ECAP_QI | VTD_ECAP_PT |
 	       FIELD_PREP(VTD_ECAP_IRO, VTD_ECAP_IRO_VAL);
 }
 
@@ -100,6 +110,18 @@ int vtd_caps_validate(u64 cap, u64 ecap)
 		return -EINVAL;
 	/* 2 MiB and 1 GiB second-stage pages; 512 GiB and 1 TiB are not. */
 	if (FIELD_GET(VTD_CAP_SLLPS, cap) & ~(VTD_SLLPS_2M | VTD_SLLPS_1G))
+		return -EINVAL;
+	/* Scalable mode translates through at least one PGTT. */
+	if ((ecap & VTD_ECAP_SMTS) &&
+	    !(ecap & (VTD_ECAP_SLTS | VTD_ECAP_FLTS | VTD_ECAP_PT)))
+		return -EINVAL;
+	/* PGTT types, PASIDs and supervisor requests exist in scalable mode. */
+	if (!(ecap & VTD_ECAP_SMTS) &&
+	    (ecap & (VTD_ECAP_SLTS | VTD_ECAP_FLTS | VTD_ECAP_PASID)))
+		return -EINVAL;
+	if (!(ecap & VTD_ECAP_PASID) && (ecap & (VTD_ECAP_PSS | VTD_ECAP_SRS)))
+		return -EINVAL;
+	if (!(ecap & VTD_ECAP_FLTS) && (cap & (VTD_CAP_FL1GP | VTD_CAP_FL5LP)))
 		return -EINVAL;
 	/* MAMV is defined only with page-selective invalidation. */
 	if (!(cap & VTD_CAP_PSI) && FIELD_GET(VTD_CAP_MAMV, cap))

@@ -89,6 +89,9 @@ void vtd_rf_reset(struct vtd_regfile *rf, u64 cap, u64 ecap)
 	rf->val[VTD_CAP_REG / 8] = cap;
 	rf->val[VTD_ECAP_REG / 8] = ecap;
 	rf->wmask[VTD_RTADDR_REG / 8] = VTD_RTADDR_RTA & rf->haw_mask;
+	/* TTM: the translation walk faults on the reserved encodings. */
+	if (ecap & VTD_ECAP_SMTS)
+		rf->wmask[VTD_RTADDR_REG / 8] |= VTD_RTADDR_TTM;
 	rf->wmask[VTD_CCMD_REG / 8] = VTD_CCMD_ICC | VTD_CCMD_CIRG | VTD_CCMD_FM |
 				      VTD_CCMD_SID | VTD_CCMD_DID;
 	define32(rf, VTD_FSTS_REG, 0, 0,

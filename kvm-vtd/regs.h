@@ -96,7 +96,17 @@
 #define VTD_ECAP_SC		BIT_ULL(7)
 #define VTD_ECAP_IRO		GENMASK_ULL(17, 8)
 #define VTD_ECAP_MHMV		GENMASK_ULL(23, 20)
+#define VTD_ECAP_NEST		BIT_ULL(26)
+#define VTD_ECAP_PRS		BIT_ULL(29)
+#define VTD_ECAP_ERS		BIT_ULL(30)
+#define VTD_ECAP_SRS		BIT_ULL(31)
+#define VTD_ECAP_EAFS		BIT_ULL(34)
+#define VTD_ECAP_PSS		GENMASK_ULL(39, 35)
+#define VTD_ECAP_PASID		BIT_ULL(40)
 #define VTD_ECAP_SMTS		BIT_ULL(43)
+#define VTD_ECAP_SLADS		BIT_ULL(45)
+#define VTD_ECAP_SLTS		BIT_ULL(46)
+#define VTD_ECAP_FLTS		BIT_ULL(47)
 #define VTD_ECAP_ADMS		BIT_ULL(51)
 
 /* Global command and status registers (same bit positions). */
@@ -122,6 +132,7 @@
 /* Root table address register. */
 #define VTD_RTADDR_RTA		GENMASK_ULL(63, 12)
 #define VTD_RTADDR_TTM		GENMASK_ULL(11, 10)
+#define VTD_RTADDR_TTM_LEGACY	0
 #define VTD_RTADDR_TTM_SCALABLE	1
 
 /* Context command register. */

@@ -242,15 +242,16 @@ TEST(caps_selection_abi)
 		1ull << 5,	/* PLMR */
 		1ull << 22,	/* ZLR */
 		1ull << 36,	/* SLLPS 512G */
-		1ull << 56,	/* FL1GP */
+		1ull << 56,	/* FL1GP without ECAP.FLTS */
 		1ull << 59,	/* PI */
-		8ull << 8,	/* SAGAW 57-bit */
+		16ull << 8,	/* SAGAW bit 4, reserved */
 	};
 	static const uint64_t bad_ecap_bits[] = {
 		1ull << 2,	/* DT */
 		1ull << 3,	/* IR */
-		1ull << 6,	/* PT */
-		1ull << 43,	/* SMTS */
+		1ull << 26,	/* NEST */
+		1ull << 40,	/* PASID without SMTS */
+		1ull << 46,	/* SLTS without SMTS */
 	};
 	unsigned int i;
 

@@ -85,6 +85,11 @@ static void read_only_and_reserved(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(rf, VTD_FEDATA_REG, 4), 0x41);
 	wr(rf, VTD_RTADDR_REG, 8, ~0ull, &ev);
 	KUNIT_EXPECT_EQ(test, rd(rf, VTD_RTADDR_REG, 8), GENMASK_ULL(51, 12));
+	/* TTM exists only with scalable mode. */
+	rf = new_rf(test, vtd_cap_default(), vtd_ecap_default() | VTD_ECAP_SMTS);
+	wr(rf, VTD_RTADDR_REG, 8, ~0ull, &ev);
+	KUNIT_EXPECT_EQ(test, rd(rf, VTD_RTADDR_REG, 8), GENMASK_ULL(51, 10));
+	rf = default_rf(test);
 	/* IP is read-only: writing it does not make an interrupt pending. */
 	wr(rf, VTD_FECTL_REG, 4, VTD_ECTL_IM | VTD_ECTL_IP, &ev);
 	KUNIT_EXPECT_EQ(test, rd(rf, VTD_FECTL_REG, 4), VTD_ECTL_IM);
@@ -378,7 +383,7 @@ static void inv_event(struct kunit *test)
 static void caps_validation(struct kunit *test)
 {
 	u64 cap = vtd_cap_default(), ecap = vtd_ecap_default();
-	u64 small, wide;
+	u64 small, wide, sm;
 
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap), 0);
 	/* 39-bit only, 16 records, no PSI, caching mode off: all fine. */
@@ -392,16 +397,33 @@ static void caps_validation(struct kunit *test)
 	wide = (cap & ~VTD_CAP_SAGAW) | FIELD_PREP(VTD_CAP_SAGAW, VTD_SAGAW_39);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(wide, ecap), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap & ~VTD_CAP_SAGAW, ecap), -EINVAL);
-	/* Not implemented (yet): 5-level, 512G pages, AFL, PMRs, SMTS, DT, IR, PT. */
+	/* 5-level tables: SAGAW bit 3 with an MGAW up to 57. */
 	wide = cap | FIELD_PREP(VTD_CAP_SAGAW, VTD_SAGAW_57);
-	KUNIT_EXPECT_EQ(test, vtd_caps_validate(wide, ecap), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(wide, ecap), 0);
+	wide = (wide & ~VTD_CAP_MGAW) | FIELD_PREP(VTD_CAP_MGAW, 56);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(wide, ecap), 0);
+	/* Scalable mode, and what only exists with it or with first stage. */
+	sm = ecap | VTD_ECAP_SMTS | VTD_ECAP_SLTS | VTD_ECAP_FLTS | VTD_ECAP_PASID |
+	     FIELD_PREP(VTD_ECAP_PSS, 19) | VTD_ECAP_SRS;
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | VTD_CAP_FL1GP | VTD_CAP_FL5LP, sm), 0);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, (ecap & ~VTD_ECAP_PT) | VTD_ECAP_SMTS),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap | VTD_ECAP_SLTS), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap | VTD_ECAP_PASID), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, sm & ~VTD_ECAP_PASID), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | VTD_CAP_FL1GP, sm & ~VTD_ECAP_FLTS),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | VTD_CAP_FL1GP, ecap), -EINVAL);
+	/* Not implemented (yet): 512G pages, AFL, PMRs, DT, IR, nesting, PRS. */
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | FIELD_PREP(VTD_CAP_SLLPS, 4), ecap), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | VTD_CAP_AFL, ecap), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | VTD_CAP_PLMR, ecap), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap | VTD_ECAP_SMTS), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap | VTD_ECAP_DT), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap | VTD_ECAP_IR), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap | VTD_ECAP_PT), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, sm | VTD_ECAP_NEST), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, sm | VTD_ECAP_PRS), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | FIELD_PREP(VTD_CAP_SAGAW, 16), ecap),
+			-EINVAL);
 	/* Layout fields are fixed; NFR bounded; MAMV needs PSI. */
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap ^ FIELD_PREP(VTD_CAP_FRO, 1), ecap), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap ^ FIELD_PREP(VTD_ECAP_IRO, 1)), -EINVAL);
