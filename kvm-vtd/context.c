@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm-vtd: legacy-mode root and context entries, and translation of one
- * request from source-id and address to guest physical address (VT-d spec,
- * "Root Entry", "Context Entry", "Second-Stage Translation").
+ * kvm-vtd: the structures between a request and its page table (VT-d
+ * spec, "Root Entry", "Context Entry", "Scalable-Mode Root Entry",
+ * "Scalable-Mode Context-Entry", "Scalable-Mode PASID Directory Entry",
+ * "Scalable-Mode PASID Table Entry").  Each decoder reads whole table pages
+ * (one per structure level) and maps every failure to its fault reason.
  */
 #include <linux/bitfield.h>
 #include <linux/bits.h>
@@ -83,91 +85,198 @@ int vtd_legacy_context(struct vtd_gmem *gm, u64 rta, u16 sid, u8 haw,
 	return 0;
 }
 
-/* Capture the one leaf a single-address walk finds. */
-static int vtd_capture(void *opaque, const struct vtd_leaf *leaf)
-{
-	struct vtd_xlate *x = opaque;
+/* Scalable-mode root entry (128-bit): lower and upper context tables. */
+#define SRE_P		BIT_ULL(0)	/* LP in the low, UP in the high quadword */
+#define SRE_CTP		GENMASK_ULL(63, 12)
 
-	x->gpa = leaf->gpa + (x->iova - leaf->iova);
-	x->size = leaf->size;
-	x->perm = leaf->perm;
+/* Scalable-mode context entry (256-bit). */
+#define SCE_0_P		BIT_ULL(0)
+#define SCE_0_FPD	BIT_ULL(1)
+#define SCE_0_DTE	BIT_ULL(2)
+#define SCE_0_PASIDE	BIT_ULL(3)
+#define SCE_0_PRE	BIT_ULL(4)
+#define SCE_0_RSVD	GENMASK_ULL(8, 5)
+#define SCE_0_PDTS	GENMASK_ULL(11, 9)
+#define SCE_0_PASIDDIRPTR GENMASK_ULL(63, 12)
+#define SCE_1_RID_PASID	GENMASK_ULL(19, 0)
+#define SCE_1_RID_PRIV	BIT_ULL(20)
+
+/* PASID directory entry (64-bit). */
+#define PDE_P		BIT_ULL(0)
+#define PDE_FPD		BIT_ULL(1)
+#define PDE_RSVD	GENMASK_ULL(11, 2)
+#define PDE_PTP		GENMASK_ULL(63, 12)
+
+/* PASID table entry (512-bit). */
+#define PTE_0_P		BIT_ULL(0)
+#define PTE_0_FPD	BIT_ULL(1)
+#define PTE_0_AW	GENMASK_ULL(4, 2)
+#define PTE_0_SLEE	BIT_ULL(5)
+#define PTE_0_PGTT	GENMASK_ULL(8, 6)
+#define PTE_0_SLADE	BIT_ULL(9)
+#define PTE_0_RSVD	GENMASK_ULL(11, 10)
+#define PTE_0_SLPTPTR	GENMASK_ULL(63, 12)
+#define PTE_1_DID	GENMASK_ULL(15, 0)
+#define PTE_1_RSVD	GENMASK_ULL(22, 16)
+#define PTE_2_SRE	BIT_ULL(0)
+#define PTE_2_ERE	BIT_ULL(1)
+#define PTE_2_FLPM	GENMASK_ULL(3, 2)
+#define PTE_2_WPE	BIT_ULL(4)
+#define PTE_2_RSVD	(GENMASK_ULL(6, 5) | GENMASK_ULL(11, 8))
+#define PTE_2_EAFE	BIT_ULL(7)
+#define PTE_2_FLPTPTR	GENMASK_ULL(63, 12)
+
+#define PASIDS_PER_TABLE	64
+#define PASID_ENTRY_QWORDS	8
+
+/**
+ * vtd_sm_context() - read the scalable-mode context entry of a source-id
+ * @gm: guest memory
+ * @cfg: the unit's state (RTADDR, ECAP, HAW)
+ * @sid: source-id
+ * @page: scratch for one table page
+ * @ce: out: the decoded context entry; its FPD is valid also when the entry
+ *	has reserved bits set
+ *
+ * Devices 0-127 of a bus use the lower context table, 128-255 the upper
+ * one; a context table holds 128 256-bit entries.  Two page reads.
+ *
+ * Return: 0, or the fault reason of the first check that fails.
+ */
+int vtd_sm_context(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg, u16 sid,
+		   __le64 *page, struct vtd_sm_ctx *ce)
+{
+	u64 addr_rsvd = GENMASK_ULL(63, cfg->haw);
+	unsigned int devfn = sid & 0xff, i;
+	u64 re, q[4];
+
+	memset(ce, 0, sizeof(*ce));
+	if (gm->read_page(gm, cfg->rta & VTD_RTADDR_RTA, page))
+		return VTD_FR_SM_ROOT_ACCESS;
+	gm->pages_read++;
+	re = le64_to_cpu(page[(sid >> 8) * 2 + devfn / 128]);
+	if (!(re & SRE_P))
+		return VTD_FR_SM_ROOT_P;
+	if (re & (GENMASK_ULL(11, 1) | addr_rsvd))
+		return VTD_FR_SM_ROOT_RSVD;
+
+	if (gm->read_page(gm, re & SRE_CTP, page))
+		return VTD_FR_SM_CTX_ACCESS;
+	gm->pages_read++;
+	for (i = 0; i < 4; i++)
+		q[i] = le64_to_cpu(page[(devfn % 128) * 4 + i]);
+	ce->fpd = q[0] & SCE_0_FPD;
+	if (!(q[0] & SCE_0_P))
+		return VTD_FR_SM_CTX_P;
+	/* Device-TLB, page requests and RID_PRIV are not advertised. */
+	if ((q[0] & (SCE_0_RSVD | SCE_0_DTE | SCE_0_PRE | addr_rsvd)) ||
+	    (q[1] & ~SCE_1_RID_PASID) || q[2] || q[3] ||
+	    ((q[0] & SCE_0_PASIDE) && !(cfg->ecap & VTD_ECAP_PASID)))
+		return VTD_FR_SM_CTX_RSVD;
+	ce->paside = q[0] & SCE_0_PASIDE;
+	ce->pdts = FIELD_GET(SCE_0_PDTS, q[0]);
+	ce->pasid_dir = q[0] & SCE_0_PASIDDIRPTR;
+	ce->rid_pasid = FIELD_GET(SCE_1_RID_PASID, q[1]);
 	return 0;
 }
 
-static u8 vtd_xlate_ctx(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
-			struct vtd_xlate *x, struct vtd_xlate_scratch *s)
+/* Reserved bits of a PASID table entry on this unit. */
+static bool vtd_pasid_entry_rsvd(const struct vtd_xlate_cfg *cfg, const u64 *q)
 {
-	unsigned int sagaw = FIELD_GET(VTD_CAP_SAGAW, cfg->cap);
-	unsigned int mgaw = FIELD_GET(VTD_CAP_MGAW, cfg->cap) + 1;
-	unsigned int sllps = FIELD_GET(VTD_CAP_SLLPS, cfg->cap);
-	struct vtd_ss_walk *w = &s->walk;
-	struct vtd_ctx_entry ce;
-	u64 before = gm->pages_read;
-	int rc;
+	u64 addr_rsvd = GENMASK_ULL(63, cfg->haw);
+	u64 r0 = PTE_0_RSVD | addr_rsvd, r2 = PTE_2_RSVD | addr_rsvd;
+	unsigned int i;
 
-	rc = vtd_legacy_context(gm, cfg->rta, x->sid, cfg->haw, s->page, &ce);
-	x->ctx_pages = gm->pages_read - before;
-	x->fpd = ce.fpd;
-	x->did = ce.did;
-	if (rc)
-		return rc;
-	/* Only multi-level translation is implemented (no ECAP.DT, ECAP.PT). */
-	if (ce.tt != CE_TT_MULTI || !(sagaw & BIT(ce.aw)))
-		return VTD_FR_CONTEXT_ENTRY_INV;
-	if (x->iova >> min(30 + 9 * ce.aw, mgaw))
-		return VTD_FR_ADDR_BEYOND_AW;
-
-	w->gm = gm;
-	w->root = ce.slptptr;
-	w->levels = ce.aw + 2;
-	w->haw = cfg->haw;
-	w->sp_2m = sllps & BIT(0);
-	w->sp_1g = sllps & BIT(1);
-	w->holes = false;
-	w->hook = vtd_capture;
-	w->opaque = x;
-	before = gm->pages_read;
-	rc = vtd_ss_walk_range(w, x->iova, x->iova);
-	x->walk_pages = gm->pages_read - before;
-	if (rc)
-		return w->fault;
-	if (!(x->perm & (x->write ? VTD_PERM_W : VTD_PERM_R)))
-		return x->write ? VTD_FR_WRITE : VTD_FR_READ;
-	return 0;
+	if (!(cfg->ecap & VTD_ECAP_SLADS))
+		r0 |= PTE_0_SLADE;
+	if (!(cfg->ecap & VTD_ECAP_SRS))
+		r2 |= PTE_2_SRE;
+	if (!(cfg->ecap & VTD_ECAP_ERS))
+		r2 |= PTE_2_ERE;
+	if (!(cfg->ecap & VTD_ECAP_EAFS))
+		r2 |= PTE_2_EAFE;
+	for (i = 3; i < PASID_ENTRY_QWORDS; i++)
+		if (q[i])
+			return true;
+	return (q[0] & r0) || (q[1] & PTE_1_RSVD) || (q[2] & r2);
 }
 
 /**
- * vtd_translate() - translate one request, legacy mode
+ * vtd_pasid_entry() - read the PASID table entry of a PASID
  * @gm: guest memory
  * @cfg: the unit's state
- * @x: the request; the result is written back into it
- * @s: scratch memory
+ * @ce: the scalable-mode context entry
+ * @pasid: the PASID (the context's RID_PASID for requests without one)
+ * @page: scratch for one table page
+ * @pe: out: the decoded entry; its FPD is valid also when the entry is not
+ *	usable
  *
- * With translation disabled the request passes through unchanged.
- * Otherwise the root and context entries are read and the second-stage
- * tables walked: 2 + levels page reads for a present mapping.
+ * Reads the PASID directory page holding the directory entry and the PASID
+ * table page: two page reads.  The directory has 2^(PDTS + 7) entries, each
+ * a table of 64 PASIDs.  PGTT values this unit does not support (nested,
+ * and those whose ECAP bit is clear), unsupported AW or FLPM are invalid
+ * programming.
+ *
+ * Return: 0, or the fault reason of the first check that fails.
  */
-void vtd_translate(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
-		   struct vtd_xlate *x, struct vtd_xlate_scratch *s)
+int vtd_pasid_entry(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
+		    const struct vtd_sm_ctx *ce, u32 pasid, __le64 *page,
+		    struct vtd_pasid_entry *pe)
 {
-	x->gpa = 0;
-	x->size = 0;
-	x->perm = 0;
-	x->fpd = false;
-	x->did = 0;
-	x->ctx_pages = 0;
-	x->walk_pages = 0;
-	if (!cfg->te) {
-		x->gpa = x->iova;
-		x->size = 1ull << 12;
-		x->perm = VTD_PERM_R | VTD_PERM_W;
-		x->fault = 0;
-		return;
-	}
-	x->fault = vtd_xlate_ctx(gm, cfg, x, s);
-	if (x->fault) {
-		x->gpa = 0;
-		x->size = 0;
-		x->perm = 0;
+	u64 dir_idx = pasid / PASIDS_PER_TABLE, dea, de;
+	unsigned int i, sagaw = FIELD_GET(VTD_CAP_SAGAW, cfg->cap);
+	u64 *q = pe->val;
+
+	memset(pe, 0, sizeof(*pe));
+	pe->fpd = ce->fpd;
+	if (dir_idx >= 1ull << (ce->pdts + 7))
+		return VTD_FR_SM_CTX_PDTS;
+	dea = ce->pasid_dir + dir_idx * sizeof(u64);
+	if (gm->read_page(gm, dea & ~0xfffull, page))
+		return VTD_FR_SM_PDIR_ACCESS;
+	gm->pages_read++;
+	de = le64_to_cpu(page[(dea & 0xfff) / sizeof(u64)]);
+	if (!(de & PDE_P))
+		return VTD_FR_SM_PDIR_P;
+	pe->fpd |= !!(de & PDE_FPD);
+	if (de & (PDE_RSVD | GENMASK_ULL(63, cfg->haw)))
+		return VTD_FR_SM_PDIR_RSVD;
+
+	if (gm->read_page(gm, de & PDE_PTP, page))
+		return VTD_FR_SM_PTE_ACCESS;
+	gm->pages_read++;
+	for (i = 0; i < PASID_ENTRY_QWORDS; i++)
+		q[i] = le64_to_cpu(page[(pasid % PASIDS_PER_TABLE) * PASID_ENTRY_QWORDS + i]);
+	if (!(q[0] & PTE_0_P))
+		return VTD_FR_SM_PTE_P;
+	pe->fpd |= !!(q[0] & PTE_0_FPD);
+	if (vtd_pasid_entry_rsvd(cfg, q))
+		return VTD_FR_SM_PTE_RSVD;
+
+	pe->pgtt = FIELD_GET(PTE_0_PGTT, q[0]);
+	pe->aw = FIELD_GET(PTE_0_AW, q[0]);
+	pe->did = FIELD_GET(PTE_1_DID, q[1]);
+	pe->slptptr = q[0] & PTE_0_SLPTPTR;
+	pe->flptptr = q[2] & PTE_2_FLPTPTR;
+	pe->flpm = FIELD_GET(PTE_2_FLPM, q[2]);
+	pe->sre = q[2] & PTE_2_SRE;
+	pe->wpe = q[2] & PTE_2_WPE;
+	pe->eafe = q[2] & PTE_2_EAFE;
+	switch (pe->pgtt) {
+	case VTD_PGTT_FS:
+		if (!(cfg->ecap & VTD_ECAP_FLTS) || pe->flpm > 1 ||
+		    (pe->flpm == 1 && !(cfg->cap & VTD_CAP_FL5LP)))
+			return VTD_FR_SM_PTE_INV;
+		return 0;
+	case VTD_PGTT_SS:
+		if (!(cfg->ecap & VTD_ECAP_SLTS) || !(sagaw & BIT(pe->aw)))
+			return VTD_FR_SM_PTE_INV;
+		return 0;
+	case VTD_PGTT_PT:
+		if (!(cfg->ecap & VTD_ECAP_PT))
+			return VTD_FR_SM_PTE_INV;
+		return 0;
+	default:	/* nested (no ECAP.NEST) and the reserved encodings */
+		return VTD_FR_SM_PTE_INV;
 	}
 }

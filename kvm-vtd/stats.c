@@ -29,6 +29,7 @@ static const char * const kvm_vtd_stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_TRANSLATION_FAULTS] = "translation_faults",
 	[KVM_VTD_STAT_CTX_PAGES_READ]	= "ctx_pages_read",
 	[KVM_VTD_STAT_WALK_PAGES_READ]	= "walk_pages_read",
+	[KVM_VTD_STAT_PASID_PAGES_READ]	= "pasid_pages_read",
 };
 
 /**
@@ -66,6 +67,10 @@ static int kvm_vtd_stats_show(struct seq_file *m, void *unused)
 	for (i = 0; i < KVM_VTD_STAT_NR; i++)
 		seq_printf(m, "%s %lld\n", kvm_vtd_stat_names[i],
 			   atomic64_read(&vtd->stats[i]));
+	for (i = 0; i < ARRAY_SIZE(vtd->fault_reasons); i++)
+		if (atomic64_read(&vtd->fault_reasons[i]))
+			seq_printf(m, "fault_reason_0x%02x %lld\n", i,
+				   atomic64_read(&vtd->fault_reasons[i]));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(kvm_vtd_stats);

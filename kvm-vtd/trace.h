@@ -193,28 +193,112 @@ TRACE_EVENT(kvm_vtd_translate,
 	    TP_ARGS(id, x),
 	    TP_STRUCT__entry(__field(int, id)
 			     __field(u16, sid)
+			     __field(u32, pasid)
 			     __field(bool, write)
+			     __field(bool, priv)
+			     __field(u8, mode)
 			     __field(u64, iova)
 			     __field(u64, gpa)
 			     __field(u64, size)
 			     __field(u8, perm)
 			     __field(u8, fault)
 			     __field(u32, ctx_pages)
+			     __field(u32, pasid_pages)
 			     __field(u32, walk_pages)),
 	    TP_fast_assign(__entry->id = id;
 			   __entry->sid = x->sid;
+			   __entry->pasid = x->pasid_present ? x->pasid : -1;
 			   __entry->write = x->write;
+			   __entry->priv = x->priv;
+			   __entry->mode = x->mode;
 			   __entry->iova = x->iova;
 			   __entry->gpa = x->gpa;
 			   __entry->size = x->size;
 			   __entry->perm = x->perm;
 			   __entry->fault = x->fault;
 			   __entry->ctx_pages = x->ctx_pages;
+			   __entry->pasid_pages = x->pasid_pages;
 			   __entry->walk_pages = x->walk_pages;),
-	    TP_printk("vtd%d sid 0x%04x %s 0x%llx -> 0x%llx size 0x%llx perm %u fr %#x pages %u+%u",
-		      __entry->id, __entry->sid, __entry->write ? "write" : "read",
+	    TP_printk("vtd%d sid 0x%04x pasid %d %s%s 0x%llx -> 0x%llx size 0x%llx perm %u mode %u fr %#x pages %u+%u+%u",
+		      __entry->id, __entry->sid, (int)__entry->pasid,
+		      __entry->priv ? "priv " : "", __entry->write ? "write" : "read",
 		      __entry->iova, __entry->gpa, __entry->size, __entry->perm,
-		      __entry->fault, __entry->ctx_pages, __entry->walk_pages)
+		      __entry->mode, __entry->fault, __entry->ctx_pages,
+		      __entry->pasid_pages, __entry->walk_pages)
+);
+
+/* The page walk, mirroring QEMU's vtd_page_walk* events. */
+TRACE_EVENT(kvm_vtd_walk,
+	    TP_PROTO(u32 id, u64 root, unsigned int levels, bool first_stage, u64 first,
+		     u64 last),
+	    TP_ARGS(id, root, levels, first_stage, first, last),
+	    TP_STRUCT__entry(__field(u32, id)
+			     __field(u64, root)
+			     __field(u8, levels)
+			     __field(bool, first_stage)
+			     __field(u64, first)
+			     __field(u64, last)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->root = root;
+			   __entry->levels = levels;
+			   __entry->first_stage = first_stage;
+			   __entry->first = first;
+			   __entry->last = last;),
+	    TP_printk("vtd%u %s-stage root 0x%llx levels %u range 0x%llx-0x%llx",
+		      __entry->id, __entry->first_stage ? "first" : "second",
+		      __entry->root, __entry->levels, __entry->first, __entry->last)
+);
+
+TRACE_EVENT(kvm_vtd_walk_level,
+	    TP_PROTO(u32 id, unsigned int level, u64 table, u64 first, u64 last),
+	    TP_ARGS(id, level, table, first, last),
+	    TP_STRUCT__entry(__field(u32, id)
+			     __field(u8, level)
+			     __field(u64, table)
+			     __field(u64, first)
+			     __field(u64, last)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->level = level;
+			   __entry->table = table;
+			   __entry->first = first;
+			   __entry->last = last;),
+	    TP_printk("vtd%u level %u table 0x%llx range 0x%llx-0x%llx", __entry->id,
+		      __entry->level, __entry->table, __entry->first, __entry->last)
+);
+
+TRACE_EVENT(kvm_vtd_walk_leaf,
+	    TP_PROTO(u32 id, const struct vtd_leaf *leaf),
+	    TP_ARGS(id, leaf),
+	    TP_STRUCT__entry(__field(u32, id)
+			     __field(u64, iova)
+			     __field(u64, gpa)
+			     __field(u64, size)
+			     __field(u8, perm)
+			     __field(u8, level)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->iova = leaf->iova;
+			   __entry->gpa = leaf->gpa;
+			   __entry->size = leaf->size;
+			   __entry->perm = leaf->perm;
+			   __entry->level = leaf->level;),
+	    TP_printk("vtd%u leaf 0x%llx -> 0x%llx size 0x%llx perm %u level %u",
+		      __entry->id, __entry->iova, __entry->gpa, __entry->size,
+		      __entry->perm, __entry->level)
+);
+
+TRACE_EVENT(kvm_vtd_walk_skip,
+	    TP_PROTO(u32 id, unsigned int level, u64 iova, u64 size),
+	    TP_ARGS(id, level, iova, size),
+	    TP_STRUCT__entry(__field(u32, id)
+			     __field(u8, level)
+			     __field(u64, iova)
+			     __field(u64, size)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->level = level;
+			   __entry->iova = iova;
+			   __entry->size = size;),
+	    TP_printk("vtd%u skip level %u 0x%llx size 0x%llx", __entry->id,
+		      __entry->level, __entry->iova, __entry->size)
 );
 
 /* A write the unit did or took, to an address or register, and its result. */

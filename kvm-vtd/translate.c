@@ -7,6 +7,11 @@
  * through the memslots under kvm->srcu.  A failed translation is logged
  * through kvm_vtd_record_fault() unless the context entry's FPD or the
  * caller says not to.
+ *
+ * The VMM's translations do not write guest memory: x86 KVM wants guest
+ * writes to come from a running vCPU (dirty ring), so first-stage A/D
+ * updates (vtd_gmem.update) are left to translations done for the guest in
+ * vCPU context.
  */
 #include <linux/kvm_host.h>
 #include <linux/slab.h>
@@ -24,11 +29,40 @@ struct kvm_vtd_gmem {
 	struct kvm *kvm;
 };
 
+/* Range walks over big tables yield this often (in table pages read). */
+#define KVM_VTD_RESCHED_PAGES	64
+
 static int kvm_vtd_read_page(struct vtd_gmem *gm, u64 gpa, void *buf)
 {
 	struct kvm_vtd_gmem *g = container_of(gm, struct kvm_vtd_gmem, gm);
 
+	/* kvm->srcu is sleepable: a long walk gives the CPU away. */
+	if (gm->pages_read && !(gm->pages_read % KVM_VTD_RESCHED_PAGES))
+		cond_resched();
 	return kvm_read_guest(g->kvm, gpa, buf, PAGE_SIZE);
+}
+
+/* The walker's trace points (walk.h): tracepoints here, counters in KUnit. */
+void vtd_trace_walk(struct vtd_gmem *gm, u64 root, unsigned int levels, bool first_stage,
+		    u64 first, u64 last)
+{
+	trace_kvm_vtd_walk(gm->id, root, levels, first_stage, first, last);
+}
+
+void vtd_trace_walk_level(struct vtd_gmem *gm, unsigned int level, u64 table, u64 first,
+			  u64 last)
+{
+	trace_kvm_vtd_walk_level(gm->id, level, table, first, last);
+}
+
+void vtd_trace_walk_leaf(struct vtd_gmem *gm, const struct vtd_leaf *leaf)
+{
+	trace_kvm_vtd_walk_leaf(gm->id, leaf);
+}
+
+void vtd_trace_walk_skip(struct vtd_gmem *gm, unsigned int level, u64 iova, u64 size)
+{
+	trace_kvm_vtd_walk_skip(gm->id, level, iova, size);
 }
 
 static void kvm_vtd_xlate_cfg(struct kvm_vtd *vtd, struct vtd_xlate_cfg *cfg)
@@ -54,6 +88,7 @@ int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg)
 {
 	struct kvm_vtd_gmem g = {
 		.gm.read_page = kvm_vtd_read_page,
+		.gm.id = vtd->id,
 		.kvm = vtd->kvm,
 	};
 	struct kvm_vtd_translation t;
@@ -64,8 +99,12 @@ int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg)
 
 	if (copy_from_user(&t, uarg, sizeof(t)))
 		return -EFAULT;
-	if ((t.flags & ~(KVM_VTD_TRANSLATE_WRITE | KVM_VTD_TRANSLATE_NO_FAULT)) ||
-	    t.pad || t.reserved)
+	if ((t.flags & ~KVM_VTD_TRANSLATE_FLAGS) || t.pad || memchr_inv(t.reserved, 0,
+									sizeof(t.reserved)))
+		return -EINVAL;
+	/* A PASID has 20 bits; only requests with a PASID carry a privilege. */
+	if (t.flags & KVM_VTD_TRANSLATE_PASID ? t.pasid >= 1u << 20 :
+	    t.pasid || (t.flags & KVM_VTD_TRANSLATE_PRIV))
 		return -EINVAL;
 	if (!READ_ONCE(vtd->initialized))
 		return -EBUSY;
@@ -76,8 +115,11 @@ int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg)
 
 	kvm_vtd_xlate_cfg(vtd, &cfg);
 	x.sid = t.sid;
+	x.pasid_present = t.flags & KVM_VTD_TRANSLATE_PASID;
+	x.pasid = t.pasid;
 	x.iova = t.iova;
 	x.write = t.flags & KVM_VTD_TRANSLATE_WRITE;
+	x.priv = t.flags & KVM_VTD_TRANSLATE_PRIV;
 	idx = srcu_read_lock(&vtd->kvm->srcu);
 	vtd_translate(&g.gm, &cfg, &x, s);
 	srcu_read_unlock(&vtd->kvm->srcu, idx);
@@ -85,6 +127,7 @@ int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg)
 
 	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_TRANSLATIONS);
 	atomic64_add(x.ctx_pages, &vtd->stats[KVM_VTD_STAT_CTX_PAGES_READ]);
+	atomic64_add(x.pasid_pages, &vtd->stats[KVM_VTD_STAT_PASID_PAGES_READ]);
 	atomic64_add(x.walk_pages, &vtd->stats[KVM_VTD_STAT_WALK_PAGES_READ]);
 	trace_kvm_vtd_translate(vtd->id, &x);
 
@@ -99,9 +142,13 @@ int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg)
 			.reason = x.fault,
 			.type = x.write ? VTD_FAULT_WRITE : VTD_FAULT_READ,
 			.addr = x.iova,
+			.pasid_present = x.pasid_present,
+			.pasid = x.pasid,
+			.priv = x.priv,
 		};
 
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_TRANSLATION_FAULTS);
+		atomic64_inc(&vtd->fault_reasons[x.fault]);
 		if (!x.fpd && !(t.flags & KVM_VTD_TRANSLATE_NO_FAULT))
 			t.fault_recorded = kvm_vtd_record_fault(vtd, &f) >= 0;
 	}

@@ -51,6 +51,7 @@
  * @dmar_gen: bumped on every translation state switch; caches of
  *	translations are valid only for the generation they were filled in
  * @stats: counters, indexed by &enum kvm_vtd_stat
+ * @fault_reasons: translation faults by fault reason (debugfs only)
  *
  * @regs_gpa and @initialized are written under kvm->lock before the page is
  * registered and only read afterwards.
@@ -68,6 +69,7 @@ struct kvm_vtd {
 	void *qi_page;
 	u64 dmar_gen;
 	atomic64_t stats[KVM_VTD_STAT_NR];
+	atomic64_t fault_reasons[256];
 };
 
 static inline void kvm_vtd_stat_inc(struct kvm_vtd *vtd, enum kvm_vtd_stat s)

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * KUnit: legacy root/context entries and the second-stage walker
- * (context.c, walk.c) over fake guest memory: every level count, large
- * pages, permission stacking, reserved bits per level, each fault reason,
- * hostile tables, and the counted bounds of single and range walks.
+ * KUnit: legacy and scalable-mode root/context entries, PASID directory and
+ * table, and the first- and second-stage walker (context.c, xlate.c,
+ * walk.c) over fake guest memory: every PGTT and TT, every level count,
+ * large pages, permission stacking, privilege, A/D updates, reserved bits
+ * per level, each fault reason, hostile tables, and the counted bounds of
+ * single and range walks.
  */
 #include <kunit/test.h>
 #include <linux/bitfield.h>
@@ -13,6 +15,7 @@
 
 #include "../walk.c"
 #include "../context.c"
+#include "../xlate.c"
 
 #define MEM_BASE	0x100000ull
 #define MEM_PAGES	600
@@ -26,7 +29,35 @@
 struct fake_mem {
 	struct vtd_gmem gm;
 	u8 *pages;
+	bool read_only;
 };
+
+/* What the walker reported to its trace points. */
+static struct {
+	u64 walks, levels, leaves, skips;
+} traced;
+
+void vtd_trace_walk(struct vtd_gmem *gm, u64 root, unsigned int levels, bool first_stage,
+		    u64 first, u64 last)
+{
+	traced.walks++;
+}
+
+void vtd_trace_walk_level(struct vtd_gmem *gm, unsigned int level, u64 table, u64 first,
+			  u64 last)
+{
+	traced.levels++;
+}
+
+void vtd_trace_walk_leaf(struct vtd_gmem *gm, const struct vtd_leaf *leaf)
+{
+	traced.leaves++;
+}
+
+void vtd_trace_walk_skip(struct vtd_gmem *gm, unsigned int level, u64 iova, u64 size)
+{
+	traced.skips++;
+}
 
 static int fake_read(struct vtd_gmem *gm, u64 gpa, void *buf)
 {
@@ -38,9 +69,29 @@ static int fake_read(struct vtd_gmem *gm, u64 gpa, void *buf)
 	return 0;
 }
 
+static int fake_update(struct vtd_gmem *gm, u64 gpa, u64 *old, u64 new)
+{
+	struct fake_mem *m = container_of(gm, struct fake_mem, gm);
+	__le64 *p = (__le64 *)(m->pages + (gpa - MEM_BASE));
+
+	if (m->read_only || gpa < MEM_BASE || gpa >= MEM_BASE + MEM_PAGES * 4096ull)
+		return -EFAULT;
+	if (le64_to_cpu(*p) != *old) {
+		*old = le64_to_cpu(*p);
+		return -EAGAIN;
+	}
+	*p = cpu_to_le64(new);
+	return 0;
+}
+
 static void set_entry(struct fake_mem *m, u64 table, unsigned int i, u64 v)
 {
 	((__le64 *)(m->pages + (table - MEM_BASE)))[i] = cpu_to_le64(v);
+}
+
+static u64 get_entry(struct fake_mem *m, u64 table, unsigned int i)
+{
+	return le64_to_cpu(((__le64 *)(m->pages + (table - MEM_BASE)))[i]);
 }
 
 static void fake_mem_exit(void *data)
@@ -66,6 +117,7 @@ static struct env *new_env(struct kunit *test, unsigned int aw, unsigned int tt)
 	KUNIT_ASSERT_NOT_NULL(test, e->mem.pages);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_mem_exit, e->mem.pages), 0);
 	e->mem.gm.read_page = fake_read;
+	e->mem.gm.update = fake_update;
 
 	e->cfg.cap = FIELD_PREP(VTD_CAP_SAGAW, VTD_SAGAW_39 | VTD_SAGAW_48) |
 		     FIELD_PREP(VTD_CAP_MGAW, 47) |
@@ -81,7 +133,7 @@ static struct env *new_env(struct kunit *test, unsigned int aw, unsigned int tt)
 
 static struct vtd_xlate xl(struct env *e, u64 iova, bool write)
 {
-	struct vtd_xlate x = { .sid = SID, .iova = iova, .write = write };
+	struct vtd_xlate x = { .sid = SID, .iova = iova, .write = write };	/* no PASID */
 
 	vtd_translate(&e->mem.gm, &e->cfg, &x, e->s);
 	return x;
@@ -322,21 +374,67 @@ static int count_hook(void *opaque, const struct vtd_leaf *leaf)
 static int range(struct env *e, unsigned int levels, u64 first, u64 last,
 		 bool holes, struct count *c)
 {
-	struct vtd_ss_walk *w = &e->s->walk;
+	struct vtd_walk *w = &e->s->walk;
 
 	memset(c, 0, sizeof(*c));
+	memset(&traced, 0, sizeof(traced));
 	c->ordered = true;
 	w->gm = &e->mem.gm;
 	w->root = T(0);
 	w->levels = levels;
 	w->haw = 46;
+	w->first_stage = false;
 	w->sp_2m = true;
 	w->sp_1g = true;
 	w->holes = holes;
+	w->max_pages = 0;
 	w->hook = count_hook;
 	w->opaque = c;
 	e->mem.gm.pages_read = 0;
-	return vtd_ss_walk_range(w, first, last);
+	return vtd_walk_range(w, first, last);
+}
+
+/* A 48-bit range walk from T(0) limited to @max_pages table pages. */
+static int range_budget(struct env *e, u64 max_pages, struct count *c)
+{
+	struct vtd_walk *w = &e->s->walk;
+
+	memset(c, 0, sizeof(*c));
+	w->gm = &e->mem.gm;
+	w->root = T(0);
+	w->levels = 4;
+	w->haw = 46;
+	w->first_stage = false;
+	w->sp_2m = true;
+	w->sp_1g = true;
+	w->holes = false;
+	w->max_pages = max_pages;
+	w->hook = count_hook;
+	w->opaque = c;
+	e->mem.gm.pages_read = 0;
+	return vtd_walk_range(w, 0, (1ull << 48) - 1);
+}
+
+/*
+ * Every entry of every level pointing at the same table: a range walk would
+ * read 1 + 512 + 512^2 + ... pages; the page budget stops it at exactly its
+ * bound, and the same walk without a budget stays bounded in depth.
+ */
+static void range_walk_budget(struct kunit *test)
+{
+	struct env *e = new_env(test, 2, 0);
+	struct count c;
+	unsigned int i;
+
+	for (i = 0; i < 512; i++)
+		set_entry(&e->mem, T(0), i, T(0) | RW);
+	KUNIT_EXPECT_EQ(test, range_budget(e, 1000, &c), -EFAULT);
+	KUNIT_EXPECT_EQ(test, e->s->walk.err, VTD_WALK_BUDGET);
+	KUNIT_EXPECT_EQ(test, e->mem.gm.pages_read, 1000);
+	/* A 1 GiB window of it: 1 + 1 + 1 + 512 pages, 512^2 leaves. */
+	KUNIT_EXPECT_EQ(test, range(e, 4, 0, (1ull << 30) - 1, false, &c), 0);
+	KUNIT_EXPECT_EQ(test, e->mem.gm.pages_read, 515);
+	KUNIT_EXPECT_EQ(test, c.leaves, 512 * 512);
 }
 
 static void range_walk_bounds(struct kunit *test)
@@ -350,6 +448,11 @@ static void range_walk_bounds(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, range(e, 4, 0, (1ull << 48) - 1, false, &c), 0);
 	KUNIT_EXPECT_EQ(test, e->mem.gm.pages_read, 4);
 	KUNIT_EXPECT_EQ(test, c.leaves, 1);
+	/* Traced: one walk, 4 levels, 1 leaf, 511 skips per level. */
+	KUNIT_EXPECT_EQ(test, traced.walks, 1);
+	KUNIT_EXPECT_EQ(test, traced.levels, 4);
+	KUNIT_EXPECT_EQ(test, traced.leaves, 1);
+	KUNIT_EXPECT_EQ(test, traced.skips, 4 * 511);
 	/* With holes reported: every non-present entry once, at its level. */
 	KUNIT_EXPECT_EQ(test, range(e, 4, 0, (1ull << 48) - 1, true, &c), 0);
 	KUNIT_EXPECT_EQ(test, c.holes, 4 * 511);
@@ -393,6 +496,401 @@ static void range_walk_bounds(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, range(e, 6, 0, 1, false, &c), -EFAULT);
 }
 
+/* Scalable mode: PASID directory, PASID table, first-stage tables. */
+#define PDIR		T(518)	/* and T(519): directory pages can be two */
+#define PTBL		T(521)
+#define FS(n)		T(530 + (n))
+#define SM_ECAP		(VTD_ECAP_SMTS | VTD_ECAP_SLTS | VTD_ECAP_FLTS | VTD_ECAP_PASID | \
+			 VTD_ECAP_SRS | VTD_ECAP_PT)
+#define SM_CE		((SID & 0x7f) * 4)	/* qword of SID's 256-bit entry */
+#define PE_SS(aw)	(T(0) | (VTD_PGTT_SS << 6) | ((aw) << 2) | 1)
+#define PE_FS		((VTD_PGTT_FS << 6) | 1)
+#define FS_PWU		(BIT_ULL(0) | BIT_ULL(1) | BIT_ULL(2))
+#define FS_A		BIT_ULL(5)
+#define FS_D		BIT_ULL(6)
+#define PE_SRE		BIT_ULL(0)
+#define PE_WPE		BIT_ULL(4)
+
+static void set_pe(struct env *e, u32 pasid, u64 q0, u64 q1, u64 q2)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		set_entry(&e->mem, PTBL, pasid * 8 + i, 0);
+	set_entry(&e->mem, PTBL, pasid * 8, q0);
+	set_entry(&e->mem, PTBL, pasid * 8 + 1, q1);
+	set_entry(&e->mem, PTBL, pasid * 8 + 2, q2);
+}
+
+/* SID in scalable mode: PDTS 0 (128 directory entries), PASIDE, RID_PASID 0. */
+static struct env *new_sm_env(struct kunit *test)
+{
+	struct env *e = new_env(test, 2, 0);
+
+	e->cfg.ecap = SM_ECAP;
+	e->cfg.cap |= VTD_CAP_FL1GP;
+	e->cfg.rta = ROOT | BIT_ULL(10);
+	memset(e->mem.pages + (CTXT - MEM_BASE), 0, 4096);
+	set_entry(&e->mem, CTXT, SM_CE, PDIR | BIT_ULL(3) | 1);
+	set_entry(&e->mem, PDIR, 0, PTBL | 1);
+	return e;
+}
+
+static struct vtd_xlate xp(struct env *e, u32 pasid, u64 iova, bool write, bool priv)
+{
+	struct vtd_xlate x = {
+		.sid = SID, .pasid_present = true, .pasid = pasid,
+		.iova = iova, .write = write, .priv = priv,
+	};
+
+	vtd_translate(&e->mem.gm, &e->cfg, &x, e->s);
+	return x;
+}
+
+/* Map iova -> gpa with 4 KiB first-stage pages rooted at FS(0). */
+static void fsmap4(struct env *e, u64 iova, u64 gpa, u64 leaf)
+{
+	set_entry(&e->mem, FS(0), (iova >> 39) & 511, FS(1) | FS_PWU);
+	set_entry(&e->mem, FS(1), (iova >> 30) & 511, FS(2) | FS_PWU);
+	set_entry(&e->mem, FS(2), (iova >> 21) & 511, FS(3) | FS_PWU);
+	set_entry(&e->mem, FS(3), (iova >> 12) & 511, gpa | leaf);
+}
+
+static void sm_second_stage_and_pt(struct kunit *test)
+{
+	struct env *e = new_sm_env(test);
+	struct vtd_xlate x;
+
+	set_pe(e, 0, PE_SS(2), 42, 0);
+	map4(e, 0x5000, 0x7000, RW);
+	/* A request without PASID uses RID_PASID (0). */
+	x = xl(e, 0x5123, false);
+	KUNIT_EXPECT_EQ(test, x.fault, 0);
+	KUNIT_EXPECT_EQ(test, x.gpa, 0x7123);
+	KUNIT_EXPECT_EQ(test, x.did, 42);
+	KUNIT_EXPECT_EQ(test, x.mode, VTD_XM_SM_SS);
+	/* Counted: root + context, directory + table, one page per level. */
+	KUNIT_EXPECT_EQ(test, x.ctx_pages, 2);
+	KUNIT_EXPECT_EQ(test, x.pasid_pages, 2);
+	KUNIT_EXPECT_EQ(test, x.walk_pages, 4);
+	KUNIT_EXPECT_EQ(test, xp(e, 0, 0x5123, true, false).gpa, 0x7123);
+
+	/* Second-stage faults carry the scalable-mode reasons. */
+	KUNIT_EXPECT_EQ(test, xl(e, 0x9000, false).fault, VTD_FR_SM_READ);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x9000, true).fault, VTD_FR_SM_WRITE);
+	map4(e, 0x5000, 0x7000, VTD_PERM_R);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, true).fault, VTD_FR_SM_WRITE);
+	map4(e, 0x5000, 0x7000 | BIT_ULL(11), RW);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SS_RSVD);
+	map4(e, 0x5000, 0x7000, RW);
+	KUNIT_EXPECT_EQ(test, xl(e, 1ull << 48, false).fault, VTD_FR_SM_BEYOND_AW);
+	set_entry(&e->mem, T(2), 0, 0x40000000ull | RW);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SS_ACCESS);
+	set_pe(e, 0, 0x40000000ull | (VTD_PGTT_SS << 6) | (2 << 2) | 1, 42, 0);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SS_PTPTR_INV);
+	/* AW outside SAGAW, second stage not advertised. */
+	set_pe(e, 0, PE_SS(3), 42, 0);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PTE_INV);
+	set_pe(e, 0, PE_SS(2), 42, 0);
+	e->cfg.ecap &= ~VTD_ECAP_SLTS;
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PTE_INV);
+	e->cfg.ecap |= VTD_ECAP_SLTS;
+
+	/* Pass-through, only with ECAP.PT; nested and reserved PGTTs. */
+	set_pe(e, 0, (VTD_PGTT_PT << 6) | 1, 7, 0);
+	x = xl(e, 0x123456789ull, true);
+	KUNIT_EXPECT_EQ(test, x.fault, 0);
+	KUNIT_EXPECT_EQ(test, x.gpa, 0x123456789ull);
+	KUNIT_EXPECT_EQ(test, x.mode, VTD_XM_SM_PT);
+	KUNIT_EXPECT_EQ(test, x.walk_pages, 0);
+	KUNIT_EXPECT_EQ(test, xl(e, 1ull << 46, false).fault, VTD_FR_SM_BEYOND_AW);
+	e->cfg.ecap &= ~VTD_ECAP_PT;
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PTE_INV);
+	set_pe(e, 0, (VTD_PGTT_NESTED << 6) | 1, 7, 0);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PTE_INV);
+	set_pe(e, 0, 1, 7, 0);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PTE_INV);
+	set_pe(e, 0, (5 << 6) | 1, 7, 0);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PTE_INV);
+
+	/* Legacy pass-through (TT 2) with ECAP.PT. */
+	e = new_env(test, 2, 2);
+	e->cfg.ecap = VTD_ECAP_PT;
+	x = xl(e, 0x123456789ull, true);
+	KUNIT_EXPECT_EQ(test, x.fault, 0);
+	KUNIT_EXPECT_EQ(test, x.gpa, 0x123456789ull);
+	KUNIT_EXPECT_EQ(test, x.mode, VTD_XM_LEGACY_PT);
+	KUNIT_EXPECT_EQ(test, xl(e, 1ull << 46, false).fault, VTD_FR_ADDR_BEYOND_AW);
+}
+
+static void sm_structures(struct kunit *test)
+{
+	struct env *e = new_sm_env(test);
+	struct vtd_xlate x;
+	unsigned int i;
+
+	set_pe(e, 0, PE_SS(2), 42, 0);
+	map4(e, 0x5000, 0x7000, RW);
+	KUNIT_ASSERT_EQ(test, xl(e, 0x5000, false).fault, 0);
+
+	/* TTM: legacy mode has no PASIDs; reserved encodings; no SMTS. */
+	e->cfg.rta = ROOT;
+	KUNIT_EXPECT_EQ(test, xp(e, 0, 0x5000, false, false).fault, VTD_FR_SM_TTM0_PASID);
+	e->cfg.rta = ROOT | (2ull << 10);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_RTADDR_INV);
+	e->cfg.rta = ROOT | (1ull << 10);
+	e->cfg.ecap &= ~VTD_ECAP_SMTS;
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_RTADDR_INV);
+	e->cfg.ecap |= VTD_ECAP_SMTS;
+
+	/* Root entry: devfn 1 uses the lower half. */
+	set_entry(&e->mem, ROOT, (SID >> 8) * 2 + 1, 0);	/* UP: other devfns */
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, 0);
+	x = (struct vtd_xlate){ .sid = (SID & 0xff00) | 0x81, .iova = 0x5000 };
+	vtd_translate(&e->mem.gm, &e->cfg, &x, e->s);
+	KUNIT_EXPECT_EQ(test, x.fault, VTD_FR_SM_ROOT_P);
+	set_entry(&e->mem, ROOT, (SID >> 8) * 2, CTXT | BIT_ULL(4) | 1);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_ROOT_RSVD);
+	set_entry(&e->mem, ROOT, (SID >> 8) * 2, 0x40000000ull | 1);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_CTX_ACCESS);
+	set_entry(&e->mem, ROOT, (SID >> 8) * 2, CTXT | 1);
+	e->cfg.rta = 0x40000000ull | BIT_ULL(10);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_ROOT_ACCESS);
+	e->cfg.rta = ROOT | BIT_ULL(10);
+
+	/* Context entry: not present (FPD reported), reserved bits. */
+	set_entry(&e->mem, CTXT, SM_CE, PDIR | BIT_ULL(3) | 2);
+	x = xl(e, 0x5000, false);
+	KUNIT_EXPECT_EQ(test, x.fault, VTD_FR_SM_CTX_P);
+	KUNIT_EXPECT_TRUE(test, x.fpd);
+	for (i = 2; i < 9; i++) {
+		if (i == 3)	/* PASIDE */
+			continue;
+		set_entry(&e->mem, CTXT, SM_CE, PDIR | BIT_ULL(3) | BIT_ULL(i) | 1);
+		KUNIT_EXPECT_EQ_MSG(test, xl(e, 0x5000, false).fault, VTD_FR_SM_CTX_RSVD,
+				    "bit %u", i);
+	}
+	set_entry(&e->mem, CTXT, SM_CE, PDIR | BIT_ULL(3) | 1);
+	for (i = 1; i < 4; i++) {
+		set_entry(&e->mem, CTXT, SM_CE + i, i == 1 ? BIT_ULL(21) : 1);
+		KUNIT_EXPECT_EQ_MSG(test, xl(e, 0x5000, false).fault, VTD_FR_SM_CTX_RSVD,
+				    "qword %u", i);
+		set_entry(&e->mem, CTXT, SM_CE + i, 0);
+	}
+	e->cfg.ecap &= ~VTD_ECAP_PASID;
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_CTX_RSVD);
+	e->cfg.ecap |= VTD_ECAP_PASID;
+
+	/* PASIDs: PASIDE, PDTS bound, RID_PASID beyond it. */
+	set_entry(&e->mem, CTXT, SM_CE, PDIR | 1);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, 0);
+	KUNIT_EXPECT_EQ(test, xp(e, 0, 0x5000, false, false).fault, VTD_FR_SM_CTX_PASIDE);
+	set_entry(&e->mem, CTXT, SM_CE, PDIR | BIT_ULL(3) | 1);
+	KUNIT_EXPECT_EQ(test, xp(e, 128 * 64, 0x5000, false, false).fault, VTD_FR_SM_CTX_PDTS);
+	set_entry(&e->mem, CTXT, SM_CE + 1, 128 * 64);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_CTX_RID_PASID);
+	/* PDTS 3: 1024 directory entries; RID_PASID 512 * 64 is on page 2. */
+	set_entry(&e->mem, CTXT, SM_CE, PDIR | (3 << 9) | BIT_ULL(3) | 1);
+	set_entry(&e->mem, CTXT, SM_CE + 1, 512 * 64);
+	x = xl(e, 0x5000, false);
+	KUNIT_EXPECT_EQ(test, x.fault, VTD_FR_SM_PDIR_P);
+	KUNIT_EXPECT_EQ(test, x.pasid_pages, 1);
+	set_entry(&e->mem, PDIR + 0x1000, 0, PTBL | 1);
+	x = xl(e, 0x5000, false);
+	KUNIT_EXPECT_EQ(test, x.fault, 0);
+	KUNIT_EXPECT_EQ(test, x.pasid_pages, 2);
+	set_entry(&e->mem, CTXT, SM_CE, PDIR | BIT_ULL(3) | 1);
+	set_entry(&e->mem, CTXT, SM_CE + 1, 0);
+
+	/* PASID directory entry: not present, reserved, FPD, unreadable. */
+	set_entry(&e->mem, PDIR, 0, PTBL | 2);
+	x = xl(e, 0x5000, false);
+	KUNIT_EXPECT_EQ(test, x.fault, VTD_FR_SM_PDIR_P);
+	set_entry(&e->mem, PDIR, 0, PTBL | BIT_ULL(2) | 1);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PDIR_RSVD);
+	set_entry(&e->mem, PDIR, 0, PTBL | BIT_ULL(1) | 1);
+	x = xp(e, 9, 0x5000, false, false);
+	KUNIT_EXPECT_EQ(test, x.fault, VTD_FR_SM_PTE_P);
+	KUNIT_EXPECT_TRUE(test, x.fpd);
+	set_entry(&e->mem, PDIR, 0, 0x40000000ull | 1);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PTE_ACCESS);
+	set_entry(&e->mem, PDIR, 0, PTBL | 1);
+	set_entry(&e->mem, CTXT, SM_CE, 0x40000000ull | BIT_ULL(3) | 1);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PDIR_ACCESS);
+	set_entry(&e->mem, CTXT, SM_CE, PDIR | BIT_ULL(3) | 1);
+
+	/* PASID table entry: FPD, reserved bits in every qword. */
+	set_pe(e, 0, PE_SS(2) | BIT_ULL(1), 42, 0);
+	x = xl(e, 0x9000, false);
+	KUNIT_EXPECT_EQ(test, x.fault, VTD_FR_SM_READ);
+	KUNIT_EXPECT_TRUE(test, x.fpd);
+	set_pe(e, 0, PE_SS(2) | BIT_ULL(9), 42, 0);	/* SLADE without SLADS */
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PTE_RSVD);
+	set_pe(e, 0, PE_SS(2) | BIT_ULL(10), 42, 0);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PTE_RSVD);
+	set_pe(e, 0, PE_SS(2), 42 | BIT_ULL(16), 0);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PTE_RSVD);
+	set_pe(e, 0, PE_SS(2), 42, BIT_ULL(7));		/* EAFE without EAFS */
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PTE_RSVD);
+	set_pe(e, 0, PE_SS(2), 42, BIT_ULL(1));		/* ERE without ERS */
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PTE_RSVD);
+	e->cfg.ecap &= ~VTD_ECAP_SRS;
+	set_pe(e, 0, PE_SS(2), 42, PE_SRE);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PTE_RSVD);
+	e->cfg.ecap |= VTD_ECAP_SRS;
+	for (i = 3; i < 8; i++) {
+		set_pe(e, 0, PE_SS(2), 42, 0);
+		set_entry(&e->mem, PTBL, i, BIT_ULL(63));
+		KUNIT_EXPECT_EQ_MSG(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PTE_RSVD,
+				    "qword %u", i);
+	}
+	set_pe(e, 0, PE_SS(2) | BIT_ULL(50), 42, 0);	/* SLPTPTR above the HAW */
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PTE_RSVD);
+}
+
+static void first_stage(struct kunit *test)
+{
+	struct env *e = new_sm_env(test);
+	u64 iova = 0x12345678000ull;
+	struct vtd_xlate x;
+	unsigned int i;
+
+	set_pe(e, 5, PE_FS, 7, FS(0));
+	fsmap4(e, iova, 0x9abc000, FS_PWU);
+	x = xp(e, 5, iova + 0xabc, false, false);
+	KUNIT_EXPECT_EQ(test, x.fault, 0);
+	KUNIT_EXPECT_EQ(test, x.gpa, 0x9abcabc);
+	KUNIT_EXPECT_EQ(test, x.size, 4096);
+	KUNIT_EXPECT_EQ(test, x.perm, RW);
+	KUNIT_EXPECT_EQ(test, x.did, 7);
+	KUNIT_EXPECT_EQ(test, x.mode, VTD_XM_SM_FS);
+	KUNIT_EXPECT_EQ(test, x.walk_pages, 4);
+	/* Accessed set on the whole path, dirty not (a read), counted. */
+	KUNIT_EXPECT_EQ(test, x.ad_writes, 4);
+	KUNIT_EXPECT_TRUE(test, get_entry(&e->mem, FS(0), (iova >> 39) & 511) & FS_A);
+	KUNIT_EXPECT_TRUE(test, get_entry(&e->mem, FS(1), (iova >> 30) & 511) & FS_A);
+	KUNIT_EXPECT_TRUE(test, get_entry(&e->mem, FS(2), (iova >> 21) & 511) & FS_A);
+	KUNIT_EXPECT_EQ(test, get_entry(&e->mem, FS(3), (iova >> 12) & 511),
+			0x9abc000 | FS_PWU | FS_A);
+	KUNIT_EXPECT_EQ(test, xp(e, 5, iova, false, false).ad_writes, 0);
+	x = xp(e, 5, iova, true, false);
+	KUNIT_EXPECT_EQ(test, x.fault, 0);
+	KUNIT_EXPECT_EQ(test, x.ad_writes, 1);
+	KUNIT_EXPECT_EQ(test, get_entry(&e->mem, FS(3), (iova >> 12) & 511),
+			0x9abc000 | FS_PWU | FS_A | FS_D);
+	/* A failed A/D update (e.g. read-only memory) is a fault. */
+	fsmap4(e, iova, 0x9abc000, FS_PWU);
+	e->mem.read_only = true;
+	KUNIT_EXPECT_EQ(test, xp(e, 5, iova, false, false).fault, VTD_FR_FS_AD_UPDATE);
+	e->mem.read_only = false;
+
+	/* Privilege: US stacked; supervisor requests need SRE. */
+	set_entry(&e->mem, FS(1), (iova >> 30) & 511, FS(2) | BIT_ULL(0) | BIT_ULL(1));
+	KUNIT_EXPECT_EQ(test, xp(e, 5, iova, false, false).fault, VTD_FR_SM_US);
+	KUNIT_EXPECT_EQ(test, xp(e, 5, iova, false, true).fault, VTD_FR_SM_PTE_SRE);
+	set_pe(e, 5, PE_FS, 7, FS(0) | PE_SRE);
+	KUNIT_EXPECT_EQ(test, xp(e, 5, iova, false, true).fault, 0);
+	/* Read-only leaf: user writes fault; supervisor writes unless WPE. */
+	fsmap4(e, iova, 0x9abc000, BIT_ULL(0) | BIT_ULL(2));
+	KUNIT_EXPECT_EQ(test, xp(e, 5, iova, true, false).fault, VTD_FR_SM_WRITE);
+	KUNIT_EXPECT_EQ(test, xp(e, 5, iova, false, false).perm, VTD_PERM_R);
+	x = xp(e, 5, iova, true, true);
+	KUNIT_EXPECT_EQ(test, x.fault, 0);
+	KUNIT_EXPECT_EQ(test, x.perm, RW);
+	set_pe(e, 5, PE_FS, 7, FS(0) | PE_SRE | PE_WPE);
+	KUNIT_EXPECT_EQ(test, xp(e, 5, iova, true, true).fault, VTD_FR_SM_WRITE);
+	KUNIT_EXPECT_EQ(test, xp(e, 5, iova, false, true).perm, VTD_PERM_R);
+	fsmap4(e, iova, 0x9abc000, FS_PWU);
+
+	/* Not present at each level; canonical addresses. */
+	x = xp(e, 5, iova + 0x1000, false, false);
+	KUNIT_EXPECT_EQ(test, x.fault, VTD_FR_FS_P);
+	KUNIT_EXPECT_EQ(test, x.walk_pages, 4);
+	KUNIT_EXPECT_EQ(test, xp(e, 5, 0x7f0000000000ull, false, false).fault, VTD_FR_FS_P);
+	KUNIT_EXPECT_EQ(test, xp(e, 5, 0x800000000000ull, false, false).fault,
+			VTD_FR_SM_NON_CANONICAL);
+	KUNIT_EXPECT_EQ(test, xp(e, 5, 0xffff7fffffffffffull, false, false).fault,
+			VTD_FR_SM_NON_CANONICAL);
+	set_entry(&e->mem, FS(0), 256, FS(1) | FS_PWU);
+	x = xp(e, 5, 0xffff800000000000ull | (iova & ((1ull << 39) - 1)), false, false);
+	KUNIT_EXPECT_EQ(test, x.fault, 0);
+	KUNIT_EXPECT_EQ(test, x.gpa, 0x9abc000);
+
+	/* Large pages: 2 MiB always, 1 GiB with FL1GP, PAT bit 12 kept. */
+	set_entry(&e->mem, FS(2), 5, 0x40000000ull | BIT_ULL(12) | BIT_ULL(7) | FS_PWU);
+	x = xp(e, 5, (iova & ~((1ull << 30) - 1)) + (5ull << 21) + 0x1234, false, false);
+	KUNIT_EXPECT_EQ(test, x.fault, 0);
+	KUNIT_EXPECT_EQ(test, x.gpa, 0x40001234ull);
+	KUNIT_EXPECT_EQ(test, x.size, 1ull << 21);
+	set_entry(&e->mem, FS(2), 5, 0x40000000ull | BIT_ULL(13) | BIT_ULL(7) | FS_PWU);
+	KUNIT_EXPECT_EQ(test, xp(e, 5, (iova & ~((1ull << 30) - 1)) + (5ull << 21), false,
+				 false).fault, VTD_FR_FS_RSVD);
+	set_entry(&e->mem, FS(1), 3, 0xc0000000ull | BIT_ULL(7) | FS_PWU);
+	x = xp(e, 5, (iova & ~((1ull << 39) - 1)) + (3ull << 30) + 0x5678, false, false);
+	KUNIT_EXPECT_EQ(test, x.fault, 0);
+	KUNIT_EXPECT_EQ(test, x.gpa, 0xc0005678ull);
+	KUNIT_EXPECT_EQ(test, x.walk_pages, 2);
+	e->cfg.cap &= ~VTD_CAP_FL1GP;
+	KUNIT_EXPECT_EQ(test, xp(e, 5, (iova & ~((1ull << 39) - 1)) + (3ull << 30), false,
+				 false).fault, VTD_FR_FS_RSVD);
+	e->cfg.cap |= VTD_CAP_FL1GP;
+	set_entry(&e->mem, FS(0), 7, BIT_ULL(7) | FS_PWU);	/* PS at level 4 */
+	KUNIT_EXPECT_EQ(test, xp(e, 5, 7ull << 39, false, false).fault, VTD_FR_FS_RSVD);
+
+	/* Reserved address bits at every level; tables outside memory. */
+	for (i = 0; i < 4; i++) {
+		u64 v = get_entry(&e->mem, FS(i), (iova >> (39 - 9 * i)) & 511);
+
+		set_entry(&e->mem, FS(i), (iova >> (39 - 9 * i)) & 511, v | BIT_ULL(46));
+		KUNIT_EXPECT_EQ_MSG(test, xp(e, 5, iova, false, false).fault, VTD_FR_FS_RSVD,
+				    "level %u", 4 - i);
+		set_entry(&e->mem, FS(i), (iova >> (39 - 9 * i)) & 511, v);
+	}
+	set_entry(&e->mem, FS(3), (iova >> 12) & 511, 0x9abc000 | FS_PWU | BIT_ULL(63) |
+		  BIT_ULL(60) | BIT_ULL(9));			/* ignored bits */
+	KUNIT_EXPECT_EQ(test, xp(e, 5, iova, false, false).fault, 0);
+	set_entry(&e->mem, FS(2), (iova >> 21) & 511, 0x40000000ull | FS_PWU);
+	KUNIT_EXPECT_EQ(test, xp(e, 5, iova, false, false).fault, VTD_FR_FS_ACCESS);
+	set_pe(e, 5, PE_FS, 7, 0x40000000ull);
+	KUNIT_EXPECT_EQ(test, xp(e, 5, iova, false, false).fault, VTD_FR_FS_PTPTR_INV);
+
+	/* 5-level only with FL5LP; FLPM 2 and 3 are reserved encodings. */
+	fsmap4(e, iova, 0x9abc000, FS_PWU);
+	set_entry(&e->mem, FS(4), 0, FS(0) | FS_PWU);
+	set_pe(e, 5, PE_FS, 7, FS(4) | (1 << 2));
+	KUNIT_EXPECT_EQ(test, xp(e, 5, iova, false, false).fault, VTD_FR_SM_PTE_INV);
+	e->cfg.cap |= VTD_CAP_FL5LP;
+	x = xp(e, 5, iova, false, false);
+	KUNIT_EXPECT_EQ(test, x.fault, 0);
+	KUNIT_EXPECT_EQ(test, x.walk_pages, 5);
+	KUNIT_EXPECT_EQ(test, x.gpa, 0x9abc000);
+	KUNIT_EXPECT_EQ(test, xp(e, 5, 1ull << 56, false, false).fault,
+			VTD_FR_SM_NON_CANONICAL);
+	set_pe(e, 5, PE_FS, 7, FS(4) | (2 << 2));
+	KUNIT_EXPECT_EQ(test, xp(e, 5, iova, false, false).fault, VTD_FR_SM_PTE_INV);
+	set_pe(e, 5, PE_FS, 7, FS(0));
+	e->cfg.ecap &= ~VTD_ECAP_FLTS;
+	KUNIT_EXPECT_EQ(test, xp(e, 5, iova, false, false).fault, VTD_FR_SM_PTE_INV);
+}
+
+static void five_level_second_stage(struct kunit *test)
+{
+	struct env *e = new_env(test, 3, 0);
+	struct vtd_xlate x;
+
+	e->cfg.cap |= FIELD_PREP(VTD_CAP_SAGAW, VTD_SAGAW_57);
+	e->cfg.cap = (e->cfg.cap & ~VTD_CAP_MGAW) | FIELD_PREP(VTD_CAP_MGAW, 56);
+	set_entry(&e->mem, T(4), 1, T(0) | RW);		/* level 5 -> level 4 */
+	set_entry(&e->mem, CTXT, (SID & 0xff) * 2, T(4) | 1);
+	map4(e, 0x5000, 0x7000, RW);
+	x = xl(e, (1ull << 48) | 0x5000, false);
+	KUNIT_EXPECT_EQ(test, x.fault, 0);
+	KUNIT_EXPECT_EQ(test, x.gpa, 0x7000);
+	KUNIT_EXPECT_EQ(test, x.walk_pages, 5);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_READ);
+	KUNIT_EXPECT_EQ(test, xl(e, 1ull << 57, false).fault, VTD_FR_ADDR_BEYOND_AW);
+}
+
 static struct kunit_case kvm_vtd_walk_cases[] = {
 	KUNIT_CASE(translate_4k),
 	KUNIT_CASE(three_levels_and_large_pages),
@@ -401,6 +899,11 @@ static struct kunit_case kvm_vtd_walk_cases[] = {
 	KUNIT_CASE(root_and_context),
 	KUNIT_CASE(hostile_tables),
 	KUNIT_CASE(range_walk_bounds),
+	KUNIT_CASE(range_walk_budget),
+	KUNIT_CASE(sm_second_stage_and_pt),
+	KUNIT_CASE(sm_structures),
+	KUNIT_CASE(first_stage),
+	KUNIT_CASE(five_level_second_stage),
 	{}
 };
 

@@ -97,6 +97,12 @@
 
 #define KVM_VTD_TRANSLATE_WRITE		(1u << 0)	/* a write request */
 #define KVM_VTD_TRANSLATE_NO_FAULT	(1u << 1)	/* never record a fault */
+#define KVM_VTD_TRANSLATE_PASID		(1u << 2)	/* a request with PASID */
+#define KVM_VTD_TRANSLATE_PRIV		(1u << 3)	/* privileged (with PASID) */
+#define KVM_VTD_TRANSLATE_FLAGS		(KVM_VTD_TRANSLATE_WRITE | \
+					 KVM_VTD_TRANSLATE_NO_FAULT | \
+					 KVM_VTD_TRANSLATE_PASID | \
+					 KVM_VTD_TRANSLATE_PRIV)
 
 #define KVM_VTD_PERM_READ		(1u << 0)
 #define KVM_VTD_PERM_WRITE		(1u << 1)
@@ -104,34 +110,44 @@
 /**
  * struct kvm_vtd_translation - argument of KVM_DEV_VTD_TRANSLATE
  * @flags: in: KVM_VTD_TRANSLATE_*; a request without WRITE is a read.
+ *	PRIV (a supervisor request) needs PASID.
  * @sid: in: source-id of the requester (PCI bus << 8 | devfn).
  * @pad: must be 0.
+ * @pasid: in: the request's PASID (below 2^20) with
+ *	KVM_VTD_TRANSLATE_PASID; must be 0 without it.  Requests without
+ *	PASID use the context entry's RID_PASID in scalable mode.
+ * @perm: out: KVM_VTD_PERM_* this request's privilege has on the mapping.
  * @iova: in: the address the device uses.
  * @gpa: out: the guest physical address @iova translates to.
  * @size: out: size of the mapping (page or large page) containing @iova;
  *	@gpa - (@iova & (@size - 1)) is where that mapping starts.
- * @perm: out: KVM_VTD_PERM_* of the mapping.
  * @fault_reason: out: 0, or the VT-d fault reason of a failed translation
- *	(e.g. 0x2 context entry not present, 0x6 no read permission).
+ *	(e.g. 0x2 context entry not present, 0x6 no read permission, 0x59
+ *	PASID entry not present, 0x71 first-stage entry not present).
  * @fault_recorded: out: 1 if the fault was logged in the unit's fault
- *	recording registers (unless the context entry's FPD or
- *	KVM_VTD_TRANSLATE_NO_FAULT suppressed it, or the log overflowed).
+ *	recording registers (unless the context, PASID directory or PASID
+ *	table entry's FPD or KVM_VTD_TRANSLATE_NO_FAULT suppressed it, or the
+ *	log overflowed).
  * @reserved: must be 0.
  *
  * With translation disabled (GSTS.TES clear) every address translates to
- * itself with read and write permission.
+ * itself with read and write permission.  KVM_DEV_VTD_TRANSLATE only reads
+ * guest memory: unlike a DMA translation by the hardware it does not set
+ * first-stage accessed/dirty bits (x86 KVM tracks guest writes per running
+ * vCPU, and this ioctl has none).
  */
 struct kvm_vtd_translation {
 	__u32 flags;
 	__u16 sid;
 	__u16 pad;
+	__u32 pasid;
+	__u32 perm;
 	__u64 iova;
 	__u64 gpa;
 	__u64 size;
-	__u32 perm;
 	__u8 fault_reason;
 	__u8 fault_recorded;
-	__u16 reserved;
+	__u16 reserved[3];
 };
 
 /*
@@ -173,7 +189,9 @@ struct kvm_vtd_translation {
  * @KVM_VTD_STAT_TRANSLATIONS: translations requested (KVM_DEV_VTD_TRANSLATE).
  * @KVM_VTD_STAT_TRANSLATION_FAULTS: translations that faulted.
  * @KVM_VTD_STAT_CTX_PAGES_READ: root and context table pages read.
- * @KVM_VTD_STAT_WALK_PAGES_READ: second-stage paging structure pages read.
+ * @KVM_VTD_STAT_WALK_PAGES_READ: first- and second-stage paging structure
+ *	pages read.
+ * @KVM_VTD_STAT_PASID_PAGES_READ: PASID directory and PASID table pages read.
  * @KVM_VTD_STAT_NR: number of counters this header knows about.
  *
  * New counters are only ever appended, so an index keeps its meaning.
@@ -198,6 +216,7 @@ enum kvm_vtd_stat {
 	KVM_VTD_STAT_TRANSLATION_FAULTS,
 	KVM_VTD_STAT_CTX_PAGES_READ,
 	KVM_VTD_STAT_WALK_PAGES_READ,
+	KVM_VTD_STAT_PASID_PAGES_READ,
 	KVM_VTD_STAT_NR,
 };
 
