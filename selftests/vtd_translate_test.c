@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm-vtd translation: a guest builds legacy-mode root, context and
- * second-stage tables in its own memory (4- and 3-level, 4 KiB, 2 MiB and
- * 1 GiB leaves, mixed permissions), turns translation on, and the host
- * checks KVM_DEV_VTD_TRANSLATE against the guest's own list of what it
- * mapped, counting the table pages each translation reads.  A translation
- * fault then reaches the guest as a fault event MSI and a fault record.
+ * kvm-vtd translation: a guest builds root, context (legacy and scalable
+ * mode), PASID and page tables in its own memory (second stage 4- and
+ * 3-level, first stage 4-level, 4 KiB, 2 MiB and 1 GiB leaves, mixed
+ * permissions), turns translation on, and the host checks
+ * KVM_DEV_VTD_TRANSLATE against the guest's own list of what it mapped,
+ * counting the table pages each translation reads.  The guest checks that
+ * the VMM's translations left its tables untouched, and a translation
+ * fault reaches it as a fault event MSI and a fault record.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -36,6 +38,11 @@
 #define PTE_R		1ull
 #define PTE_W		2ull
 #define PTE_PS		BIT_ULL(7)
+#define FS_P		1ull		/* first stage: present, RW, US, A, D */
+#define FS_RW		2ull
+#define FS_US		4ull
+#define FS_A		BIT_ULL(5)
+#define FS_D		BIT_ULL(6)
 #define ADDR_MASK	0x000ffffffffff000ull
 
 struct mapping {
@@ -50,6 +57,7 @@ struct mapping {
 /* Shared with the host. */
 static uint64_t pool_gva, pool_gpa;
 static struct mapping maps[2][NR_MAP];
+static uint64_t fs_root;	/* scalable test: the first-stage table */
 static uint32_t fault_irqs;
 
 static uint64_t next_table, rng = 0x2545f4914f6cdd1dull;
@@ -73,10 +81,25 @@ static uint64_t alloc_table(void)
 	return pool_gpa + 4096 * next_table++;
 }
 
-/* Map one leaf at @leaf_level; false if anything already maps there. */
-static bool map(uint64_t root, int levels, uint64_t iova, uint64_t gpa,
-		int leaf_level, uint64_t perm)
+/* The leaf entry of @iova, or NULL. */
+static uint64_t *leaf_entry(uint64_t root, int levels, uint64_t iova, int leaf_level)
 {
+	uint64_t table = root;
+	int level;
+
+	for (level = levels; level > leaf_level; level--)
+		table = tva(table)[(iova >> (12 + 9 * (level - 1))) & 511] & ADDR_MASK;
+	return &tva(table)[(iova >> (12 + 9 * (leaf_level - 1))) & 511];
+}
+
+/*
+ * Map one leaf at @leaf_level, second-stage (R/W) or first-stage (P/RW/US)
+ * format; false if anything already maps there.
+ */
+static bool map(uint64_t root, int levels, uint64_t iova, uint64_t gpa,
+		int leaf_level, uint64_t perm, bool fs)
+{
+	uint64_t present = fs ? FS_P : PTE_R | PTE_W;
 	uint64_t table = root, *t;
 	int level, idx;
 
@@ -85,23 +108,26 @@ static bool map(uint64_t root, int levels, uint64_t iova, uint64_t gpa,
 		idx = (iova >> (12 + 9 * (level - 1))) & 511;
 		if (t[idx] & PTE_PS)
 			return false;
-		if (!(t[idx] & (PTE_R | PTE_W)))
-			t[idx] = alloc_table() | PTE_R | PTE_W;
+		if (!(t[idx] & present))
+			t[idx] = alloc_table() | (fs ? FS_P | FS_RW | FS_US : PTE_R | PTE_W);
 		table = t[idx] & ADDR_MASK;
 	}
 	t = tva(table);
 	idx = (iova >> (12 + 9 * (leaf_level - 1))) & 511;
-	if (t[idx] & (PTE_R | PTE_W))
+	if (t[idx] & present)
 		return false;
 	t[idx] = gpa | perm | (leaf_level > 1 ? PTE_PS : 0);
 	return true;
 }
 
-static uint64_t random_perm(void)
+static uint64_t random_perm(bool fs)
 {
-	static const uint64_t perms[] = { PTE_R, PTE_W, PTE_R | PTE_W, PTE_R | PTE_W };
+	static const uint64_t ss[] = { PTE_R, PTE_W, PTE_R | PTE_W, PTE_R | PTE_W };
+	static const uint64_t fs_[] = {
+		FS_P | FS_US, FS_P | FS_RW | FS_US, FS_P | FS_RW | FS_US, FS_P | FS_RW,
+	};
 
-	return perms[rnd() % 4];
+	return fs ? fs_[rnd() % 4] : ss[rnd() % 4];
 }
 
 /*
@@ -109,7 +135,7 @@ static uint64_t random_perm(void)
  * 32 2 MiB chunks scattered over the low quarter of the address space (so
  * the tables fit the pool), 2 MiB pages over the next quarter, 1 GiB above.
  */
-static void build(int m, uint64_t root, int levels, uint16_t sid)
+static void build(int m, uint64_t root, int levels, uint16_t sid, bool fs)
 {
 	uint64_t top = levels == 4 ? 1ull << 40 : 1ull << 38;
 	uint64_t chunk[32];
@@ -130,10 +156,10 @@ static void build(int m, uint64_t root, int levels, uint16_t sid)
 				   (uint64_t)(leaf - 1) * (top / 4);
 		mp->gpa = (rnd() % (1ull << 40)) & ~(size - 1);
 		mp->size = size;
-		mp->perm = random_perm();
+		mp->perm = random_perm(fs);
 		mp->sid = sid;
 		mp->levels = levels;
-		if (map(root, levels, mp->iova, mp->gpa, leaf, mp->perm))
+		if (map(root, levels, mp->iova, mp->gpa, leaf, mp->perm, fs))
 			n++;
 	}
 }
@@ -156,8 +182,8 @@ static void guest_code(void)
 	ce[(SID_B & 0xff) * 2] = ss_b | 1;
 	ce[(SID_B & 0xff) * 2 + 1] = 1 | (2 << 8);
 	ce[(SID_FPD & 0xff) * 2] = 2;		/* not present, FPD */
-	build(0, ss_a, 4, SID_A);
-	build(1, ss_b, 3, SID_B);
+	build(0, ss_a, 4, SID_A, false);
+	build(1, ss_b, 3, SID_B, false);
 
 	/* Fault events to vector FAULT_VECTOR on this CPU. */
 	xapic_enable();
@@ -184,6 +210,82 @@ static void guest_code(void)
 	GUEST_DONE();
 }
 
+/*
+ * Scalable mode: bus 0's lower context table has SID_A with PASIDs enabled;
+ * PASID 0 (its RID_PASID) is second stage, PASID 1 first stage with
+ * supervisor requests, PASID 2 pass-through, PASID 3 nested (unsupported).
+ */
+#define PASID_SS	0
+#define PASID_FS	1
+#define PASID_PT	2
+#define PASID_NESTED	3
+
+static void set_pasid_entry(uint64_t ptbl, int pasid, uint64_t q0, uint64_t q1, uint64_t q2)
+{
+	uint64_t *pe = tva(ptbl) + pasid * 8;
+
+	pe[0] = q0;
+	pe[1] = q1;
+	pe[2] = q2;
+}
+
+static void guest_code_sm(void)
+{
+	uint64_t root = alloc_table(), ctx = alloc_table(), pdir = alloc_table();
+	uint64_t ptbl = alloc_table(), ss = alloc_table();
+	uint64_t *ce = tva(ctx) + (SID_A & 0x7f) * 4;
+	int i, n;
+
+	fs_root = alloc_table();
+	tva(root)[0] = ctx | 1;				/* bus 0, devfn 0-127 */
+	ce[0] = pdir | BIT_ULL(3) | 1;			/* PASIDE, PDTS 0 */
+	ce[1] = PASID_SS;				/* RID_PASID */
+	tva(pdir)[0] = ptbl | 1;			/* PASIDs 0-63 */
+	set_pasid_entry(ptbl, PASID_SS, ss | (2 << 6) | (2 << 2) | 1, 1, 0);
+	set_pasid_entry(ptbl, PASID_FS, (1 << 6) | 1, 2, fs_root | BIT_ULL(0));	/* SRE */
+	set_pasid_entry(ptbl, PASID_PT, (4 << 6) | 1, 3, 0);
+	set_pasid_entry(ptbl, PASID_NESTED, ss | (3 << 6) | (2 << 2) | 1, 4, fs_root);
+	build(0, ss, 4, SID_A, false);
+	build(1, fs_root, 4, SID_A, true);
+
+	xapic_enable();
+	wr32(R, FEDATA, FAULT_VECTOR);
+	wr32(R, FEADDR, 0xfee00000);
+	wr32(R, FECTL, 0);
+	asm volatile("sti");
+
+	wr64(R, RTADDR, root | RTADDR_TTM_SM);
+	wr32(R, GCMD, GCMD_SRTP);
+	for (i = 0; i < 1000 && !(rd32(R, GSTS) & GSTS_RTPS); i++)
+		;
+	GUEST_ASSERT_EQ(rd64(R, RTADDR), root | RTADDR_TTM_SM);
+	wr32(R, GCMD, GCMD_TE);
+	for (i = 0; i < 1000 && !(rd32(R, GSTS) & GSTS_TES); i++)
+		;
+	GUEST_ASSERT_EQ(rd32(R, GSTS), GSTS_RTPS | GSTS_TES);
+	GUEST_SYNC(1);		/* the host translates */
+
+	/*
+	 * The VMM's translations only read guest memory: no first-stage entry
+	 * the host translated through got an accessed or dirty bit.
+	 */
+	for (n = 0; n < NR_MAP; n++) {
+		struct mapping *mp = &maps[1][n];
+		int leaf = __builtin_ctzll(mp->size >> 12) / 9 + 1;
+
+		GUEST_ASSERT_EQ(*leaf_entry(fs_root, 4, mp->iova, leaf), mp->gpa | mp->perm |
+				(leaf > 1 ? PTE_PS : 0));
+		GUEST_ASSERT(!(tva(fs_root)[(mp->iova >> 39) & 511] & (FS_A | FS_D)));
+	}
+	GUEST_SYNC(2);
+
+	for (i = 0; i < 100000 && !READ_ONCE(fault_irqs); i++)
+		asm volatile("nop");
+	GUEST_ASSERT_EQ(READ_ONCE(fault_irqs), 1);
+	GUEST_SYNC(3);
+	GUEST_DONE();
+}
+
 static void fault_handler(struct ex_regs *regs)
 {
 	WRITE_ONCE(fault_irqs, fault_irqs + 1);
@@ -207,7 +309,7 @@ struct fixture {
 	int fd;
 };
 
-static void setup(struct fixture *f)
+static void setup(struct fixture *f, void *guest, bool scalable)
 {
 	struct ucall uc;
 
@@ -215,7 +317,7 @@ static void setup(struct fixture *f)
 	 * The 6.12 library only accounts extra pages for page tables, it
 	 * does not add them to memslot 0: the table pool gets its own slot.
 	 */
-	f->vm = vm_create_with_one_vcpu(&f->vcpu, guest_code);
+	f->vm = vm_create_with_one_vcpu(&f->vcpu, guest);
 	vm_userspace_mem_region_add(f->vm, VM_MEM_SRC_ANONYMOUS, POOL_GPA, POOL_SLOT,
 				    POOL_PAGES, 0);
 	virt_map(f->vm, POOL_GPA, POOL_GPA, POOL_PAGES);
@@ -229,6 +331,15 @@ static void setup(struct fixture *f)
 
 	f->fd = __kvm_create_device(f->vm, KVM_DEV_TYPE_INTEL_VTD);
 	TEST_ASSERT(f->fd >= 0, "create");
+	if (scalable) {
+		uint64_t cap = vtd_reg_get(f->fd, CAP), ecap = vtd_reg_get(f->fd, ECAP);
+
+		/* ECAP first: CAP.FL1GP is only valid with ECAP.FLTS. */
+		TEST_ASSERT(!vtd_reg_set(f->fd, ECAP, ecap | ECAP_SMTS | ECAP_SLTS | ECAP_FLTS |
+					 ECAP_PASID | ECAP_PSS(19) | ECAP_SRS | ECAP_PT) &&
+			    !vtd_reg_set(f->fd, CAP, cap | CAP_FL1GP),
+			    "scalable-mode CAP/ECAP");
+	}
 	TEST_ASSERT(!vtd_set_addr(f->fd, VTD_GPA) && !vtd_init(f->fd), "init");
 
 	vcpu_run(f->vcpu);
@@ -246,7 +357,7 @@ TEST(guest_tables)
 	struct ucall uc;
 	int m, i;
 
-	setup(&f);
+	setup(&f, guest_code, false);
 	for (m = 0; m < 2; m++) {
 		for (i = 0; i < NR_MAP; i++) {
 			struct mapping *mp = &maps[m][i];
@@ -354,6 +465,175 @@ TEST(translate_before_init)
 	ASSERT_EQ(EBUSY, errno);
 	close(fd);
 	kvm_vm_free(vm);
+}
+
+static int xlate_pasid(int fd, uint32_t pasid, uint64_t iova, uint32_t flags,
+		       struct kvm_vtd_translation *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->sid = SID_A;
+	t->pasid = pasid;
+	t->iova = iova;
+	t->flags = flags | KVM_VTD_TRANSLATE_PASID;
+	return __kvm_device_attr_get(fd, KVM_DEV_VTD_GRP_TRANSLATE,
+				     KVM_DEV_VTD_TRANSLATE, t);
+}
+
+static void sync_stage(struct fixture *f, int stage)
+{
+	struct ucall uc;
+
+	vcpu_run(f->vcpu);
+	if (get_ucall(f->vcpu, &uc) == UCALL_ABORT)
+		REPORT_GUEST_ASSERT(uc);
+	TEST_ASSERT(uc.cmd == UCALL_SYNC && uc.args[1] == stage, "stage %d", stage);
+}
+
+TEST(scalable_tables)
+{
+	uint32_t nf = KVM_VTD_TRANSLATE_NO_FAULT, w = KVM_VTD_TRANSLATE_WRITE;
+	uint32_t priv = KVM_VTD_TRANSLATE_PRIV;
+	uint64_t ok_ss = 0, ok_fs = 0, ok_pt = 0, neg = 0, c0, p0, w0, fro, hi;
+	struct kvm_vtd_translation t;
+	struct fixture f;
+	int i, rc;
+
+	setup(&f, guest_code_sm, true);
+
+	/* Second stage: requests without PASID (RID_PASID) and with PASID 0. */
+	for (i = 0; i < NR_MAP; i++) {
+		struct mapping *mp = &maps[0][i];
+		uint64_t off = rand() % mp->size;
+		uint32_t fl = (mp->perm & PTE_R) ? 0 : w;
+		int levels_read = 4 - __builtin_ctzll(mp->size >> 12) / 9;
+
+		c0 = vtd_stat(f.fd, KVM_VTD_STAT_CTX_PAGES_READ);
+		p0 = vtd_stat(f.fd, KVM_VTD_STAT_PASID_PAGES_READ);
+		w0 = vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ);
+		rc = i & 1 ? xlate_pasid(f.fd, PASID_SS, mp->iova + off, fl, &t) :
+			     xlate(f.fd, SID_A, mp->iova + off, fl, &t);
+		ASSERT_EQ(0, rc);
+		ASSERT_EQ(0, t.fault_reason) TH_LOG("iova 0x%lx", mp->iova + off);
+		ASSERT_EQ(mp->gpa + off, t.gpa);
+		ASSERT_EQ(mp->size, t.size);
+		ASSERT_EQ(mp->perm, t.perm);
+		/* Root + context, PASID directory + table, one page per level. */
+		ASSERT_EQ(2, vtd_stat(f.fd, KVM_VTD_STAT_CTX_PAGES_READ) - c0);
+		ASSERT_EQ(2, vtd_stat(f.fd, KVM_VTD_STAT_PASID_PAGES_READ) - p0);
+		ASSERT_EQ(levels_read, vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ) - w0);
+		ok_ss++;
+		if (mp->perm != (PTE_R | PTE_W)) {
+			ASSERT_EQ(0, xlate(f.fd, SID_A, mp->iova + off, nf | (fl ^ w), &t));
+			ASSERT_EQ(fl ? 0x86 : 0x85, t.fault_reason);
+			neg++;
+		}
+	}
+
+	/*
+	 * First stage (PASID 1): user requests where the page is user
+	 * accessible (writes too where writable), supervisor requests where it
+	 * is not; every other access faults with its reason.
+	 */
+	for (i = 0; i < NR_MAP; i++) {
+		struct mapping *mp = &maps[1][i];
+		uint64_t off = rand() % mp->size, iova = mp->iova + off;
+		bool user = mp->perm & FS_US, rw = mp->perm & FS_RW;
+		int levels_read = 4 - __builtin_ctzll(mp->size >> 12) / 9;
+
+		w0 = vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ);
+		if (!user) {
+			ASSERT_EQ(0, xlate_pasid(f.fd, PASID_FS, iova, nf, &t));
+			ASSERT_EQ(0x81, t.fault_reason);
+			neg++;
+			w0 = vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ);
+		}
+		ASSERT_EQ(0, xlate_pasid(f.fd, PASID_FS, iova, user ? 0 : priv, &t));
+		ASSERT_EQ(0, t.fault_reason) TH_LOG("iova 0x%lx perm %x", iova, mp->perm);
+		ASSERT_EQ(mp->gpa + off, t.gpa);
+		ASSERT_EQ(mp->size, t.size);
+		/* A supervisor may write a read-only page: WPE is clear. */
+		ASSERT_EQ(rw || !user ? KVM_VTD_PERM_READ | KVM_VTD_PERM_WRITE :
+			  KVM_VTD_PERM_READ, t.perm);
+		ASSERT_EQ(levels_read, vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ) - w0);
+		ok_fs++;
+		if (user) {
+			ASSERT_EQ(0, xlate_pasid(f.fd, PASID_FS, iova, w | (rw ? 0 : nf), &t));
+			ASSERT_EQ(rw ? 0 : 0x85, t.fault_reason);
+			neg += !rw;
+		}
+	}
+	/* Pass-through (PASID 2): identity, no page walk. */
+	w0 = vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ);
+	for (i = 0; i < 256; i++) {
+		uint64_t iova = ((uint64_t)rand() << 16 ^ rand()) & ((1ull << 40) - 1);
+
+		ASSERT_EQ(0, xlate_pasid(f.fd, PASID_PT, iova, i & 1 ? w : 0, &t));
+		ASSERT_EQ(0, t.fault_reason);
+		ASSERT_EQ(iova, t.gpa);
+		ok_pt++;
+	}
+	ASSERT_EQ(w0, vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ));
+
+	/* Structure faults, each with its scalable-mode reason. */
+	for (i = 0; i < 16; i++) {
+		uint64_t hole = (uint64_t)i << 41;
+
+		ASSERT_EQ(0, xlate_pasid(f.fd, PASID_FS, (1ull << 47) + hole, nf, &t));
+		ASSERT_EQ(0x80, t.fault_reason);		/* not canonical */
+		ASSERT_EQ(0, xlate_pasid(f.fd, PASID_FS, (3ull << 45) + hole, nf, &t));
+		ASSERT_EQ(0x71, t.fault_reason);		/* not present */
+		ASSERT_EQ(0, xlate_pasid(f.fd, PASID_SS, (1ull << 48) + hole, nf, &t));
+		ASSERT_EQ(0x83, t.fault_reason);		/* beyond the AGAW */
+		neg += 3;
+	}
+	ASSERT_EQ(0, xlate_pasid(f.fd, PASID_NESTED, 0x1000, nf, &t));
+	ASSERT_EQ(0x5b, t.fault_reason);			/* nested: no ECAP.NEST */
+	ASSERT_EQ(0, xlate_pasid(f.fd, 4, 0x1000, nf, &t));
+	ASSERT_EQ(0x59, t.fault_reason);			/* PASID entry not present */
+	ASSERT_EQ(0, xlate_pasid(f.fd, 64, 0x1000, nf, &t));
+	ASSERT_EQ(0x51, t.fault_reason);			/* directory entry not present */
+	ASSERT_EQ(0, xlate_pasid(f.fd, 128 * 64, 0x1000, nf, &t));
+	ASSERT_EQ(0x46, t.fault_reason);			/* beyond PDTS */
+	ASSERT_EQ(0, xlate_pasid(f.fd, PASID_SS, 0x1000, nf | priv, &t));
+	ASSERT_EQ(0x5d, t.fault_reason);			/* supervisor, SRE clear */
+	ASSERT_EQ(0, xlate(f.fd, SID_B, 0x1000, nf, &t));
+	ASSERT_EQ(0x39, t.fault_reason);			/* no root entry for bus 1 */
+	ASSERT_EQ(0, xlate(f.fd, SID_A + 1, 0x1000, nf, &t));
+	ASSERT_EQ(0x41, t.fault_reason);			/* no context entry */
+	neg += 7;
+	TH_LOG("second stage %lu, first stage %lu, pass-through %lu, faulting %lu",
+	       ok_ss, ok_fs, ok_pt, neg);
+	ASSERT_LE(200, ok_ss);
+	ASSERT_LE(200, ok_fs);
+	ASSERT_LE(200, ok_pt);
+	ASSERT_EQ(0, vtd_stat(f.fd, KVM_VTD_STAT_FAULTS_RECORDED));
+
+	/* Bad requests: a privilege without PASID, a PASID beyond 20 bits. */
+	ASSERT_EQ(-1, xlate(f.fd, SID_A, 0x1000, priv, &t));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, xlate_pasid(f.fd, 1u << 20, 0x1000, 0, &t));
+	ASSERT_EQ(EINVAL, errno);
+
+	/* The guest finds its first-stage entries untouched. */
+	sync_stage(&f, 2);
+
+	/* A recorded fault with PASID: the MSI, and PP/PV in the record. */
+	ASSERT_EQ(0, xlate_pasid(f.fd, PASID_FS, (3ull << 45) + 0x1234, w, &t));
+	ASSERT_EQ(0x71, t.fault_reason);
+	ASSERT_EQ(1, t.fault_recorded);
+	sync_stage(&f, 3);
+	fro = CAP_FRO(vtd_reg_get(f.fd, CAP));
+	hi = vtd_reg_get(f.fd, fro + 8);
+	ASSERT_EQ(FRCD_F, hi & FRCD_F);
+	ASSERT_EQ(SID_A, hi & 0xffff);
+	ASSERT_EQ(0x71, (hi >> 32) & 0xff);
+	ASSERT_EQ(1, (hi >> 31) & 1);			/* PP */
+	ASSERT_EQ(PASID_FS, (hi >> 40) & 0xfffff);	/* PV */
+	ASSERT_EQ(0, (hi >> 62) & 1);			/* T1: a write */
+	ASSERT_EQ((3ull << 45) + 0x1000, vtd_reg_get(f.fd, fro));
+
+	close(f.fd);
+	kvm_vm_free(f.vm);
 }
 
 TEST_HARNESS_MAIN

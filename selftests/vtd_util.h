@@ -78,7 +78,16 @@
 #define CAP_NFR(v)	((((v) >> 40) & 0xff) + 1)
 #define CAP_MAMV(v)	(((v) >> 48) & 0x3f)
 #define CAP_PSI		BIT_ULL(39)
+#define CAP_FL1GP	BIT_ULL(56)
 #define ECAP_QI		BIT_ULL(1)
+#define ECAP_PT		BIT_ULL(6)
+#define ECAP_SRS	BIT_ULL(31)
+#define ECAP_PSS(v)	((uint64_t)(v) << 35)
+#define ECAP_PASID	BIT_ULL(40)
+#define ECAP_SMTS	BIT_ULL(43)
+#define ECAP_SLTS	BIT_ULL(46)
+#define ECAP_FLTS	BIT_ULL(47)
+#define RTADDR_TTM_SM	BIT_ULL(10)
 #define ECAP_IRO(v)	((((v) >> 8) & 0x3ff) * 16)
 
 /* Guest-side register access: the page is identity-mapped at VTD_GPA. */
