@@ -34,6 +34,10 @@
 #define SID_B		0x0118		/* 01:03.0, 3-level (39-bit) */
 #define SID_FPD		0x0120		/* 01:04.0, not present, FPD set */
 #define SID_NONE	0x0128		/* 01:05.0, not present */
+#define SID_LOOP	0x0130		/* 01:06.0, a table that points to itself */
+#define SID_AW57	0x0138		/* 01:07.0, AW 57-bit: not in SAGAW */
+#define SID_OUT		0x0140		/* 01:08.0, table outside guest memory */
+#define NOWHERE		0xf000000000ull	/* no memslot */
 
 #define PTE_R		1ull
 #define PTE_W		2ull
@@ -167,7 +171,7 @@ static void build(int m, uint64_t root, int levels, uint16_t sid, bool fs)
 static void guest_code(void)
 {
 	uint64_t root = alloc_table(), ctx0 = alloc_table(), ctx1 = alloc_table();
-	uint64_t ss_a = alloc_table(), ss_b = alloc_table();
+	uint64_t ss_a = alloc_table(), ss_b = alloc_table(), loop;
 	uint64_t *re = tva(root), *ce;
 	int i;
 
@@ -182,6 +186,16 @@ static void guest_code(void)
 	ce[(SID_B & 0xff) * 2] = ss_b | 1;
 	ce[(SID_B & 0xff) * 2 + 1] = 1 | (2 << 8);
 	ce[(SID_FPD & 0xff) * 2] = 2;		/* not present, FPD */
+	/* Hostile: every entry of one table points back at that table. */
+	loop = alloc_table();
+	for (i = 0; i < 512; i++)
+		tva(loop)[i] = loop | PTE_R | PTE_W;
+	ce[(SID_LOOP & 0xff) * 2] = loop | 1;
+	ce[(SID_LOOP & 0xff) * 2 + 1] = 2 | (3 << 8);
+	ce[(SID_AW57 & 0xff) * 2] = ss_b | 1;
+	ce[(SID_AW57 & 0xff) * 2 + 1] = 3 | (4 << 8);
+	ce[(SID_OUT & 0xff) * 2] = NOWHERE | 1;
+	ce[(SID_OUT & 0xff) * 2 + 1] = 2 | (5 << 8);
 	build(0, ss_a, 4, SID_A, false);
 	build(1, ss_b, 3, SID_B, false);
 
@@ -411,6 +425,27 @@ TEST(guest_tables)
 	ASSERT_EQ(0x2, t.fault_reason);
 	ASSERT_EQ(0, xlate(f.fd, 0x0500, 0x1000, KVM_VTD_TRANSLATE_NO_FAULT, &t));
 	ASSERT_EQ(0x1, t.fault_reason);		/* bus 5 has no root entry */
+	/*
+	 * Hostile tables: a self-referencing table is walked exactly 4 levels
+	 * deep (to a leaf that maps the table itself); an AW the unit does not
+	 * support and a table outside guest memory fault.
+	 */
+	for (i = 0; i < 64; i++) {
+		uint64_t iova = ((uint64_t)rand() << 16 ^ rand()) & ((1ull << 48) - 1);
+
+		walk0 = vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ);
+		ASSERT_EQ(0, xlate(f.fd, SID_LOOP, iova, KVM_VTD_TRANSLATE_WRITE, &t));
+		ASSERT_EQ(0, t.fault_reason);
+		ASSERT_EQ(4, vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ) - walk0);
+		ASSERT_EQ(iova & 0xfff, t.gpa & 0xfff);
+		ASSERT_EQ(0, xlate(f.fd, SID_AW57, iova, KVM_VTD_TRANSLATE_NO_FAULT, &t));
+		ASSERT_EQ(0x3, t.fault_reason);
+		walk0 = vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ);
+		ASSERT_EQ(0, xlate(f.fd, SID_OUT, iova, KVM_VTD_TRANSLATE_NO_FAULT, &t));
+		ASSERT_EQ(0x7, t.fault_reason);
+		ASSERT_EQ(0, vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ) - walk0);
+		neg += 2;
+	}
 	/* FPD: the fault is not recorded even when asked to. */
 	ASSERT_EQ(0, xlate(f.fd, SID_FPD, 0x1000, 0, &t));
 	ASSERT_EQ(0x2, t.fault_reason);
