@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvm-vtd demo: a VMM that creates one emulated DMAR unit, and a guest that
- * touches its register page the way a driver's probe would.  Prints what the
- * guest did, how many times the vCPU exited to userspace, and what the unit
- * saw (its counters and the kvm_vtd trace events).
+ * touches its register page the way a driver's probe would and maps one
+ * page for a device.  The VMM then translates that device's DMA through the
+ * unit: one address the guest mapped, one it did not, whose fault reaches
+ * the guest.  Prints what the guest did, how many times the vCPU exited to
+ * userspace, and what the unit saw (its counters and trace events).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -37,11 +39,25 @@ static const char * const stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_QI_DESCRIPTORS] = "queue descriptors",
 	[KVM_VTD_STAT_QI_ERRORS] = "queue errors",
 	[KVM_VTD_STAT_QI_PAGES_READ] = "queue pages read",
+	[KVM_VTD_STAT_TRANSLATIONS] = "translations",
+	[KVM_VTD_STAT_TRANSLATION_FAULTS] = "translation faults",
+	[KVM_VTD_STAT_CTX_PAGES_READ] = "root/context pages read",
+	[KVM_VTD_STAT_WALK_PAGES_READ] = "page-table pages read",
+	[KVM_VTD_STAT_PASID_PAGES_READ] = "PASID table pages read",
 };
+
+#define DEV_SID		0x0008		/* 00:01.0 */
+#define DEV_IOVA	0x5000ull
 
 static uint32_t fault_irqs;
 static uint64_t *queue_gva, queue_gpa, status_gpa;
 static uint32_t *status_gva;
+static uint64_t tables_gva, tables_gpa;	/* root, context, 4 levels */
+
+static uint64_t *table(int n)
+{
+	return (uint64_t *)(tables_gva + 4096 * n);
+}
 
 static void fault_handler(struct ex_regs *regs)
 {
@@ -70,8 +86,18 @@ static void guest_code(void)
 	GUEST_PRINTF("guest: VER=0x%x CAP=0x%lx ECAP=0x%lx (%lu fault records, QI %s)\n",
 		     rd32(R, VER), cap, ecap, CAP_NFR(cap), ecap & ECAP_QI ? "yes" : "no");
 
-	wr64(R, RTADDR, 0x100000);
-	GUEST_PRINTF("guest: RTADDR=0x100000, GCMD.SRTP -> GSTS 0x%x\n",
+	/* Device 00:01.0, domain 1, 4-level: IOVA 0x5000 -> the status page. */
+	table(0)[0] = (tables_gpa + 0x1000) | 1;
+	table(1)[(DEV_SID & 0xff) * 2] = (tables_gpa + 0x2000) | 1;
+	table(1)[(DEV_SID & 0xff) * 2 + 1] = 2 | (1 << 8);
+	for (i = 2; i < 5; i++)
+		table(i)[0] = (tables_gpa + 0x1000 * (i + 1)) | 3;
+	table(5)[DEV_IOVA >> 12] = status_gpa | 3;
+	GUEST_PRINTF("guest: mapped IOVA 0x%llx -> 0x%lx for 00:01.0 (4-level, domain 1)\n",
+		     DEV_IOVA, status_gpa);
+
+	wr64(R, RTADDR, tables_gpa);
+	GUEST_PRINTF("guest: RTADDR=0x%lx, GCMD.SRTP -> GSTS 0x%x\n", tables_gpa,
 		     gcmd(GCMD_SRTP, GSTS_RTPS));
 	GUEST_PRINTF("guest: GCMD.TE -> GSTS 0x%x\n", gcmd(GCMD_TE, GSTS_TES));
 
@@ -98,7 +124,7 @@ static void guest_code(void)
 	wr32(R, FEADDR, 0xfee00000);
 	wr32(R, FECTL, 0);
 	asm volatile("sti");
-	GUEST_SYNC(1);		/* the VMM reports a DMA fault */
+	GUEST_SYNC(1);		/* the VMM translates the device's DMA */
 	for (i = 0; i < 100000 && !READ_ONCE(fault_irqs); i++)
 		asm volatile("nop");
 	GUEST_PRINTF("guest: fault interrupts %u, FSTS 0x%x, FRCD0 0x%lx:%016lx\n",
@@ -106,6 +132,24 @@ static void guest_code(void)
 	wr32(R, fro + 12, FRCD_F >> 32);
 	GUEST_PRINTF("guest: cleared F -> FSTS 0x%x\n", rd32(R, FSTS));
 	GUEST_DONE();
+}
+
+/* What the device's DMA to @iova would do, as the unit sees it. */
+static void translate(int fd, uint64_t iova, uint32_t flags)
+{
+	struct kvm_vtd_translation t = { .flags = flags, .sid = DEV_SID, .iova = iova };
+
+	kvm_device_attr_get(fd, KVM_DEV_VTD_GRP_TRANSLATE, KVM_DEV_VTD_TRANSLATE, &t);
+	if (t.fault_reason)
+		printf("vmm: 00:01.0 %s 0x%llx -> fault reason 0x%x%s\n",
+		       flags & KVM_VTD_TRANSLATE_WRITE ? "write" : "read",
+		       (unsigned long long)iova, t.fault_reason,
+		       t.fault_recorded ? ", recorded" : "");
+	else
+		printf("vmm: 00:01.0 %s 0x%llx -> GPA 0x%llx (page 0x%llx, perm %u)\n",
+		       flags & KVM_VTD_TRANSLATE_WRITE ? "write" : "read",
+		       (unsigned long long)iova, (unsigned long long)t.gpa,
+		       (unsigned long long)t.size, t.perm);
 }
 
 static void trace_enable(bool on)
@@ -170,6 +214,10 @@ int main(void)
 	sync_global_to_guest(vm, queue_gpa);
 	sync_global_to_guest(vm, status_gva);
 	sync_global_to_guest(vm, status_gpa);
+	tables_gva = vm_vaddr_alloc_pages(vm, 6);
+	tables_gpa = addr_gva2gpa(vm, tables_gva);
+	sync_global_to_guest(vm, tables_gva);
+	sync_global_to_guest(vm, tables_gpa);
 
 	fd = __kvm_create_device(vm, KVM_DEV_TYPE_INTEL_VTD);
 	TEST_ASSERT(fd >= 0, "KVM_CREATE_DEVICE(KVM_DEV_TYPE_INTEL_VTD) failed");
@@ -186,8 +234,8 @@ int main(void)
 			printf("%s", uc.buffer);
 			break;
 		case UCALL_SYNC:
-			printf("vmm: reporting a DMA read fault (sid 00:01.0, reason 6, 0x5000)\n");
-			vtd_inject_fault(vm, 0x0008, 6, 0x5000);
+			translate(fd, DEV_IOVA + 0x123, KVM_VTD_TRANSLATE_WRITE);
+			translate(fd, DEV_IOVA + 0x1000, 0);
 			break;
 		case UCALL_DONE:
 			done = true;
