@@ -30,6 +30,8 @@ static const char * const kvm_vtd_stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_CTX_PAGES_READ]	= "ctx_pages_read",
 	[KVM_VTD_STAT_WALK_PAGES_READ]	= "walk_pages_read",
 	[KVM_VTD_STAT_PASID_PAGES_READ]	= "pasid_pages_read",
+	[KVM_VTD_STAT_WALKS]		= "walks",
+	[KVM_VTD_STAT_WALK_LEAVES]	= "walk_leaves",
 };
 
 /**

@@ -129,6 +129,8 @@ int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg)
 	atomic64_add(x.ctx_pages, &vtd->stats[KVM_VTD_STAT_CTX_PAGES_READ]);
 	atomic64_add(x.pasid_pages, &vtd->stats[KVM_VTD_STAT_PASID_PAGES_READ]);
 	atomic64_add(x.walk_pages, &vtd->stats[KVM_VTD_STAT_WALK_PAGES_READ]);
+	atomic64_add(g.gm.walks, &vtd->stats[KVM_VTD_STAT_WALKS]);
+	atomic64_add(g.gm.leaves, &vtd->stats[KVM_VTD_STAT_WALK_LEAVES]);
 	trace_kvm_vtd_translate(vtd->id, &x);
 
 	t.gpa = x.gpa;

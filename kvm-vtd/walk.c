@@ -125,6 +125,7 @@ static int walk_level(struct vtd_walk *w, u64 table, unsigned int level,
 		leaf.perm = perm & entry_perm(w, e);
 		if (is_leaf) {
 			leaf.gpa = e & GENMASK_ULL(w->haw - 1, shift);
+			w->gm->leaves++;
 			vtd_trace_walk_leaf(w->gm, &leaf);
 			rc = w->hook(w->opaque, &leaf);
 		} else {
@@ -158,6 +159,7 @@ int vtd_walk_range(struct vtd_walk *w, u64 first, u64 last)
 	if (w->levels < 3 || w->levels > 5 || first > last ||
 	    last >> level_shift(w->levels + 1))
 		return walk_err(w, VTD_WALK_RANGE, w->levels, first);
+	w->gm->walks++;
 	vtd_trace_walk(w->gm, w->root, w->levels, w->first_stage, first, last);
 	return walk_level(w, w->root, w->levels, first, last,
 			  VTD_PERM_R | VTD_PERM_W | VTD_PERM_U);

@@ -77,6 +77,8 @@
  * @id: unit id, for tracing
  * @pages_read: pages successfully read through this accessor
  * @entries_written: entries successfully updated through this accessor
+ * @walks: page walks started through this accessor
+ * @leaves: present leaves those walks found
  */
 struct vtd_gmem {
 	int (*read_page)(struct vtd_gmem *gm, u64 gpa, void *buf);
@@ -84,6 +86,8 @@ struct vtd_gmem {
 	u32 id;
 	u64 pages_read;
 	u64 entries_written;
+	u64 walks;
+	u64 leaves;
 };
 
 /**

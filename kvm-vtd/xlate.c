@@ -41,6 +41,14 @@ static const struct vtd_walk_faults sm_fs_faults = {
 	VTD_FR_SM_WRITE, VTD_FR_SM_READ,
 };
 
+/* A request that passes through: 4 KiB pages, read and write. */
+static void vtd_identity(struct vtd_xlate *x)
+{
+	x->gpa = x->iova;
+	x->size = 1ull << 12;
+	x->perm = VTD_PERM_R | VTD_PERM_W;
+}
+
 /* The one leaf a single-address walk finds. */
 struct vtd_capture {
 	bool found;
@@ -148,9 +156,7 @@ static u8 vtd_xlate_legacy(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 		x->mode = VTD_XM_LEGACY_PT;
 		if (x->iova >> cfg->haw)
 			return VTD_FR_ADDR_BEYOND_AW;
-		x->gpa = x->iova;
-		x->size = 1ull << 12;
-		x->perm = VTD_PERM_R | VTD_PERM_W;
+		vtd_identity(x);
 		return 0;
 	}
 	/* Device-TLB translation (TT 1) needs ECAP.DT, not advertised. */
@@ -241,9 +247,7 @@ static u8 vtd_xlate_sm(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 		x->mode = VTD_XM_SM_PT;
 		if (x->iova >> cfg->haw)
 			return VTD_FR_SM_BEYOND_AW;
-		x->gpa = x->iova;
-		x->size = 1ull << 12;
-		x->perm = VTD_PERM_R | VTD_PERM_W;
+		vtd_identity(x);
 		return 0;
 	}
 }
@@ -279,9 +283,7 @@ void vtd_translate(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 	x->walk_pages = 0;
 	x->ad_writes = 0;
 	if (!cfg->te) {
-		x->gpa = x->iova;
-		x->size = 1ull << 12;
-		x->perm = VTD_PERM_R | VTD_PERM_W;
+		vtd_identity(x);
 		x->fault = 0;
 		return;
 	}

@@ -44,6 +44,8 @@ static const char * const stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_CTX_PAGES_READ] = "root/context pages read",
 	[KVM_VTD_STAT_WALK_PAGES_READ] = "page-table pages read",
 	[KVM_VTD_STAT_PASID_PAGES_READ] = "PASID table pages read",
+	[KVM_VTD_STAT_WALKS] = "page walks",
+	[KVM_VTD_STAT_WALK_LEAVES] = "leaves found",
 };
 
 #define DEV_SID		0x0008		/* 00:01.0 */

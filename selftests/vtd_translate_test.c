@@ -168,6 +168,27 @@ static void build(int m, uint64_t root, int levels, uint16_t sid, bool fs)
 	}
 }
 
+/* Fault events to FAULT_VECTOR on this CPU; latch @rtaddr; translation on. */
+static void enable_translation(uint64_t rtaddr)
+{
+	int i;
+
+	xapic_enable();
+	wr32(R, FEDATA, FAULT_VECTOR);
+	wr32(R, FEADDR, 0xfee00000);
+	wr32(R, FECTL, 0);
+	asm volatile("sti");
+
+	wr64(R, RTADDR, rtaddr);
+	wr32(R, GCMD, GCMD_SRTP);
+	for (i = 0; i < 1000 && !(rd32(R, GSTS) & GSTS_RTPS); i++)
+		;
+	wr32(R, GCMD, GCMD_TE);
+	for (i = 0; i < 1000 && !(rd32(R, GSTS) & GSTS_TES); i++)
+		;
+	GUEST_ASSERT_EQ(rd32(R, GSTS), GSTS_RTPS | GSTS_TES);
+}
+
 static void guest_code(void)
 {
 	uint64_t root = alloc_table(), ctx0 = alloc_table(), ctx1 = alloc_table();
@@ -199,21 +220,7 @@ static void guest_code(void)
 	build(0, ss_a, 4, SID_A, false);
 	build(1, ss_b, 3, SID_B, false);
 
-	/* Fault events to vector FAULT_VECTOR on this CPU. */
-	xapic_enable();
-	wr32(R, FEDATA, FAULT_VECTOR);
-	wr32(R, FEADDR, 0xfee00000);
-	wr32(R, FECTL, 0);
-	asm volatile("sti");
-
-	wr64(R, RTADDR, root);
-	wr32(R, GCMD, GCMD_SRTP);
-	for (i = 0; i < 1000 && !(rd32(R, GSTS) & GSTS_RTPS); i++)
-		;
-	wr32(R, GCMD, GCMD_TE);
-	for (i = 0; i < 1000 && !(rd32(R, GSTS) & GSTS_TES); i++)
-		;
-	GUEST_ASSERT_EQ(rd32(R, GSTS), GSTS_RTPS | GSTS_TES);
+	enable_translation(root);
 	GUEST_SYNC(1);		/* the host translates */
 
 	/* The host's faulting translation: one MSI and one record. */
@@ -262,21 +269,8 @@ static void guest_code_sm(void)
 	build(0, ss, 4, SID_A, false);
 	build(1, fs_root, 4, SID_A, true);
 
-	xapic_enable();
-	wr32(R, FEDATA, FAULT_VECTOR);
-	wr32(R, FEADDR, 0xfee00000);
-	wr32(R, FECTL, 0);
-	asm volatile("sti");
-
-	wr64(R, RTADDR, root | RTADDR_TTM_SM);
-	wr32(R, GCMD, GCMD_SRTP);
-	for (i = 0; i < 1000 && !(rd32(R, GSTS) & GSTS_RTPS); i++)
-		;
+	enable_translation(root | RTADDR_TTM_SM);
 	GUEST_ASSERT_EQ(rd64(R, RTADDR), root | RTADDR_TTM_SM);
-	wr32(R, GCMD, GCMD_TE);
-	for (i = 0; i < 1000 && !(rd32(R, GSTS) & GSTS_TES); i++)
-		;
-	GUEST_ASSERT_EQ(rd32(R, GSTS), GSTS_RTPS | GSTS_TES);
 	GUEST_SYNC(1);		/* the host translates */
 
 	/*
@@ -365,7 +359,7 @@ static void setup(struct fixture *f, void *guest, bool scalable)
 
 TEST(guest_tables)
 {
-	uint64_t walk0, ctx0, walks, ok = 0, neg = 0, fro, hi;
+	uint64_t walk0, ctx0, walks, nwalks, leaves, ok = 0, neg = 0, fro, hi;
 	struct kvm_vtd_translation t;
 	struct fixture f;
 	struct ucall uc;
@@ -380,6 +374,8 @@ TEST(guest_tables)
 
 			walk0 = vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ);
 			ctx0 = vtd_stat(f.fd, KVM_VTD_STAT_CTX_PAGES_READ);
+			nwalks = vtd_stat(f.fd, KVM_VTD_STAT_WALKS);
+			leaves = vtd_stat(f.fd, KVM_VTD_STAT_WALK_LEAVES);
 			ASSERT_EQ(0, xlate(f.fd, mp->sid, mp->iova + off,
 					   (mp->perm & PTE_R) ? 0 : KVM_VTD_TRANSLATE_WRITE, &t));
 			ASSERT_EQ(0, t.fault_reason)
@@ -393,6 +389,9 @@ TEST(guest_tables)
 			walks = vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ) - walk0;
 			ASSERT_EQ(levels_read, walks);
 			ASSERT_EQ(2, vtd_stat(f.fd, KVM_VTD_STAT_CTX_PAGES_READ) - ctx0);
+			/* One walk, one leaf. */
+			ASSERT_EQ(1, vtd_stat(f.fd, KVM_VTD_STAT_WALKS) - nwalks);
+			ASSERT_EQ(1, vtd_stat(f.fd, KVM_VTD_STAT_WALK_LEAVES) - leaves);
 			ok++;
 
 			/* The access the mapping does not allow faults. */

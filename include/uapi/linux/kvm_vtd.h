@@ -192,6 +192,9 @@ struct kvm_vtd_translation {
  * @KVM_VTD_STAT_WALK_PAGES_READ: first- and second-stage paging structure
  *	pages read.
  * @KVM_VTD_STAT_PASID_PAGES_READ: PASID directory and PASID table pages read.
+ * @KVM_VTD_STAT_WALKS: first- and second-stage page walks started
+ *	(translations and range walks).
+ * @KVM_VTD_STAT_WALK_LEAVES: present leaves those walks found.
  * @KVM_VTD_STAT_NR: number of counters this header knows about.
  *
  * New counters are only ever appended, so an index keeps its meaning.
@@ -217,6 +220,8 @@ enum kvm_vtd_stat {
 	KVM_VTD_STAT_CTX_PAGES_READ,
 	KVM_VTD_STAT_WALK_PAGES_READ,
 	KVM_VTD_STAT_PASID_PAGES_READ,
+	KVM_VTD_STAT_WALKS,
+	KVM_VTD_STAT_WALK_LEAVES,
 	KVM_VTD_STAT_NR,
 };
 
