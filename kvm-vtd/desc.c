@@ -4,9 +4,12 @@
  * guest-controlled data and the unit's capabilities; KUnit covers it.
  *
  * Only the descriptor types the unit advertises are valid: context-cache,
- * IOTLB and invalidation wait (128-bit, legacy mode).  Device-TLB, interrupt
- * entry cache and the PASID-based types need DT, IR and SMTS, which are not
- * implemented, so they are invalid types here.
+ * IOTLB and invalidation wait always, PASID-based IOTLB and PASID-cache
+ * with ECAP.SMTS.  Device-TLB, PASID-based device-TLB, interrupt entry
+ * cache and page group response need DT, IR and PRS, which are not
+ * advertised, so they are invalid types here.  The content of every valid
+ * type is 128 bits; in a 256-bit queue the caller checks that the upper
+ * half is zero.
  */
 #include <linux/string.h>
 
@@ -22,8 +25,9 @@
 				 VTD_WAIT_DESC_FN | VTD_WAIT_DESC_SDATA)
 
 /**
- * vtd_desc_decode() - validate and decode one 128-bit descriptor
+ * vtd_desc_decode() - validate and decode one descriptor's low 128 bits
  * @cap: the unit's CAP (PSI, MAMV)
+ * @ecap: the unit's ECAP (SMTS)
  * @lo: bits 63:0 of the descriptor
  * @hi: bits 127:64
  * @d: out: the decoded descriptor, when valid
@@ -32,7 +36,7 @@
  * the unit does not support, %VTD_IQEI_RSVD for a reserved field that is
  * set or holds a reserved value.
  */
-int vtd_desc_decode(u64 cap, u64 lo, u64 hi, struct vtd_desc *d)
+int vtd_desc_decode(u64 cap, u64 ecap, u64 lo, u64 hi, struct vtd_desc *d)
 {
 	memset(d, 0, sizeof(*d));
 	if (lo & VTD_DESC_TYPE_HI)
@@ -76,6 +80,35 @@ int vtd_desc_decode(u64 cap, u64 lo, u64 hi, struct vtd_desc *d)
 		d->wait_data = FIELD_GET(VTD_WAIT_DESC_SDATA, lo);
 		d->wait_addr = hi & VTD_WAIT_DESC_SADDR;
 		return 0;
+	case VTD_DESC_PC:
+		if (!(ecap & VTD_ECAP_SMTS))
+			return VTD_IQEI_TYPE;
+		if ((lo & VTD_PASID_DESC_RSVD) || hi)
+			return VTD_IQEI_RSVD;
+		d->inv.req = FIELD_GET(VTD_DESC_G, lo);
+		d->inv.did = FIELD_GET(VTD_PASID_DESC_DID, lo);
+		d->inv.pasid = FIELD_GET(VTD_PASID_DESC_PASID, lo);
+		d->inv.actual = d->inv.req;
+		return d->inv.req == 2 ? VTD_IQEI_RSVD : 0;
+	case VTD_DESC_PIOTLB:
+		if (!(ecap & VTD_ECAP_SMTS))
+			return VTD_IQEI_TYPE;
+		if ((lo & VTD_PASID_DESC_RSVD) || (hi & ~VTD_IOTLB_DESC_HI_VALID))
+			return VTD_IQEI_RSVD;
+		d->inv.req = FIELD_GET(VTD_DESC_G, lo);
+		d->inv.did = FIELD_GET(VTD_PASID_DESC_DID, lo);
+		d->inv.pasid = FIELD_GET(VTD_PASID_DESC_PASID, lo);
+		d->inv.actual = d->inv.req;
+		if (d->inv.req == VTD_PIOTLB_PAGE) {
+			d->inv.am = FIELD_GET(VTD_IOTLB_DESC_AM, hi);
+			d->inv.ih = hi & VTD_IOTLB_DESC_IH;
+			if (d->inv.am > FIELD_GET(VTD_CAP_MAMV, cap))
+				return VTD_IQEI_RSVD;
+			d->inv.addr = hi & VTD_IOTLB_DESC_ADDR &
+				      ~GENMASK_ULL(11 + d->inv.am, 0);
+		}
+		/* Granularities 0 and 1 are reserved. */
+		return d->inv.req < VTD_PIOTLB_PASID ? VTD_IQEI_RSVD : 0;
 	default:
 		return VTD_IQEI_TYPE;
 	}

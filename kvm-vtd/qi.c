@@ -9,8 +9,14 @@
  * fetch or an invalid descriptor sets FSTS.IQE with IQH left at the
  * descriptor that failed, as the architecture requires.
  *
- * There are no translation caches yet, so context-cache and IOTLB
- * descriptors complete with nothing to drop beyond counting them.
+ * Descriptors are 128-bit, or 256-bit with IQA.DW (scalable-mode units);
+ * every type this unit knows uses the low 128 bits, the high 128 bits of a
+ * 256-bit descriptor are reserved.  In a 256-bit queue IQT and IQH step by
+ * 32 bytes: a tail (or restored head) with bit 4 set is a tail error.
+ *
+ * There are no translation caches yet, so context-cache, IOTLB, PASID-cache
+ * and PASID-based IOTLB descriptors complete with nothing to drop beyond
+ * counting them.
  *
  * Only guest register writes start the queue, so it always runs in a vCPU
  * (which the dirty log/ring needs for the wait descriptors' status writes)
@@ -23,6 +29,7 @@
 #include "vtd.h"
 
 #define VTD_DESC_SIZE	16
+#define VTD_DESC_SIZE_256	32
 
 /* Execute one valid descriptor. */
 static void kvm_vtd_qi_exec(struct kvm_vtd *vtd, const struct vtd_desc *d,
@@ -36,6 +43,14 @@ static void kvm_vtd_qi_exec(struct kvm_vtd *vtd, const struct vtd_desc *d,
 	case VTD_DESC_IOTLB:
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_IOTLB_INVALIDATIONS);
 		trace_kvm_vtd_inv(vtd->id, "qi-iotlb", &d->inv);
+		break;
+	case VTD_DESC_PC:
+		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_PC_INVALIDATIONS);
+		trace_kvm_vtd_inv(vtd->id, "qi-pasid-cache", &d->inv);
+		break;
+	case VTD_DESC_PIOTLB:
+		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_PIOTLB_INVALIDATIONS);
+		trace_kvm_vtd_inv(vtd->id, "qi-piotlb", &d->inv);
 		break;
 	case VTD_DESC_WAIT:
 		/*
@@ -65,6 +80,7 @@ void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev)
 {
 	struct vtd_regfile *rf = &vtd->rf;
 	u64 qsize = (u64)PAGE_SIZE << FIELD_GET(VTD_IQA_QS, rf->iqa);
+	u64 dsize = rf->iqa & VTD_IQA_DW ? VTD_DESC_SIZE_256 : VTD_DESC_SIZE;
 	u64 base = rf->iqa & VTD_IQA_IQA;
 	u64 head = vtd_rf_read64(rf, VTD_IQH_REG);
 	u64 tail = vtd_rf_read64(rf, VTD_IQT_REG);
@@ -76,8 +92,8 @@ void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev)
 
 	if (vtd_rf_read32(rf, VTD_FSTS_REG) & VTD_FSTS_IQE)
 		return;
-	/* A tail (or restored head) outside the queue is a queue error. */
-	if (tail >= qsize || head >= qsize) {
+	/* A tail (or restored head) outside the queue or misaligned. */
+	if (tail >= qsize || head >= qsize || ((tail | head) & (dsize - 1))) {
 		err = VTD_IQEI_TAIL;
 		goto out;
 	}
@@ -99,13 +115,17 @@ void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev)
 		}
 		lo = le64_to_cpu(page[(head - start) / 8]);
 		hi = le64_to_cpu(page[(head - start) / 8 + 1]);
-		err = vtd_desc_decode(vtd_rf_read64(rf, VTD_CAP_REG), lo, hi, &d);
+		err = vtd_desc_decode(vtd_rf_read64(rf, VTD_CAP_REG),
+				      vtd_rf_read64(rf, VTD_ECAP_REG), lo, hi, &d);
+		if (!err && dsize == VTD_DESC_SIZE_256 &&
+		    (page[(head - start) / 8 + 2] || page[(head - start) / 8 + 3]))
+			err = VTD_IQEI_RSVD;
 		trace_kvm_vtd_qi_desc(vtd->id, head, lo, hi, err);
 		if (err)
 			break;
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_QI_DESCRIPTORS);
 		kvm_vtd_qi_exec(vtd, &d, ev);
-		head = (head + VTD_DESC_SIZE) % qsize;
+		head = (head + dsize) % qsize;
 	}
 	rf->val[VTD_IQH_REG / 8] = head;
 out:

@@ -104,6 +104,9 @@ void vtd_rf_reset(struct vtd_regfile *rf, u64 cap, u64 ecap)
 	if (has_qi(rf)) {
 		rf->wmask[VTD_IQT_REG / 8] = VTD_IQT_QT;
 		rf->wmask[VTD_IQA_REG / 8] = (VTD_IQA_IQA & rf->haw_mask) | VTD_IQA_QS;
+		/* 256-bit descriptors exist with scalable mode. */
+		if (ecap & VTD_ECAP_SMTS)
+			rf->wmask[VTD_IQA_REG / 8] |= VTD_IQA_DW;
 		define32(rf, VTD_ICS_REG, 0, 0, VTD_ICS_IWC);
 		define32(rf, VTD_IECTL_REG, VTD_ECTL_IM, VTD_ECTL_IM, 0);
 		define32(rf, VTD_IEDATA_REG, 0, VTD_EDATA_IMD, 0);

@@ -78,7 +78,7 @@ enum vtd_switch_reason {
 };
 
 /**
- * struct vtd_inv_req - a completed register-based invalidation
+ * struct vtd_inv_req - a completed invalidation (register or queue)
  * @req: requested granularity (CIRG or IIRG)
  * @actual: granularity reported back (CAIG or IAIG); 0 if not performed
  * @did: domain-id
@@ -87,6 +87,7 @@ enum vtd_switch_reason {
  * @addr: page address (IOTLB, page-selective)
  * @am: address mask (IOTLB, page-selective)
  * @ih: invalidation hint (IOTLB, page-selective)
+ * @pasid: PASID (PASID-cache and PASID-based IOTLB descriptors)
  */
 struct vtd_inv_req {
 	u8 req;
@@ -96,6 +97,7 @@ struct vtd_inv_req {
 	u8 fm;
 	u8 am;
 	bool ih;
+	u32 pasid;
 	u64 addr;
 };
 
@@ -215,7 +217,7 @@ u64 vtd_ecap_default(void);
 int vtd_caps_validate(u64 cap, u64 ecap);
 
 /* desc.c */
-int vtd_desc_decode(u64 cap, u64 lo, u64 hi, struct vtd_desc *d);
+int vtd_desc_decode(u64 cap, u64 ecap, u64 lo, u64 hi, struct vtd_desc *d);
 
 /* regfile.c */
 void vtd_rf_reset(struct vtd_regfile *rf, u64 cap, u64 ecap);

@@ -187,6 +187,8 @@
 #define VTD_DESC_CC		1
 #define VTD_DESC_IOTLB		2
 #define VTD_DESC_WAIT		5
+#define VTD_DESC_PIOTLB		6
+#define VTD_DESC_PC		7
 #define VTD_DESC_G		GENMASK_ULL(5, 4)
 #define VTD_CC_DESC_DID		GENMASK_ULL(31, 16)
 #define VTD_CC_DESC_SID		GENMASK_ULL(47, 32)
@@ -203,6 +205,16 @@
 #define VTD_IOTLB_DESC_IH	BIT_ULL(6)
 #define VTD_IOTLB_DESC_ADDR	GENMASK_ULL(63, 12)
 #define VTD_WAIT_DESC_SADDR	GENMASK_ULL(63, 2)
+/* PASID-cache and PASID-based IOTLB descriptors (scalable mode). */
+#define VTD_PASID_DESC_DID	GENMASK_ULL(31, 16)
+#define VTD_PASID_DESC_PASID	GENMASK_ULL(51, 32)
+#define VTD_PASID_DESC_RSVD	(GENMASK_ULL(8, 6) | GENMASK_ULL(15, 12) | \
+				 GENMASK_ULL(63, 52))
+#define VTD_PC_DOMAIN		0	/* all PASIDs of a domain */
+#define VTD_PC_PASID		1	/* one PASID of a domain */
+#define VTD_PC_GLOBAL		3
+#define VTD_PIOTLB_PASID	2	/* all mappings of a PASID in a domain */
+#define VTD_PIOTLB_PAGE		3	/* pages of a PASID in a domain */
 
 /* Invalidate address register. */
 #define VTD_IVA_ADDR		GENMASK_ULL(63, 12)

@@ -32,6 +32,8 @@ static const char * const kvm_vtd_stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_PASID_PAGES_READ]	= "pasid_pages_read",
 	[KVM_VTD_STAT_WALKS]		= "walks",
 	[KVM_VTD_STAT_WALK_LEAVES]	= "walk_leaves",
+	[KVM_VTD_STAT_PC_INVALIDATIONS]	= "pc_invalidations",
+	[KVM_VTD_STAT_PIOTLB_INVALIDATIONS] = "piotlb_invalidations",
 };
 
 /**

@@ -114,6 +114,7 @@ TRACE_EVENT(kvm_vtd_inv,
 			     __field(u8, actual)
 			     __field(u16, did)
 			     __field(u16, sid)
+			     __field(u32, pasid)
 			     __field(u8, am)
 			     __field(u64, addr)),
 	    TP_fast_assign(__entry->id = id;
@@ -122,11 +123,12 @@ TRACE_EVENT(kvm_vtd_inv,
 			   __entry->actual = inv->actual;
 			   __entry->did = inv->did;
 			   __entry->sid = inv->sid;
+			   __entry->pasid = inv->pasid;
 			   __entry->am = inv->am;
 			   __entry->addr = inv->addr;),
-	    TP_printk("vtd%d %s gran %u->%u did %u sid 0x%04x addr 0x%llx am %u",
+	    TP_printk("vtd%d %s gran %u->%u did %u sid 0x%04x pasid %u addr 0x%llx am %u",
 		      __entry->id, __get_str(kind), __entry->req, __entry->actual,
-		      __entry->did, __entry->sid, __entry->addr, __entry->am)
+		      __entry->did, __entry->sid, __entry->pasid, __entry->addr, __entry->am)
 );
 
 /* An event interrupt sent to the irqchip; rc < 0 is a refused message. */

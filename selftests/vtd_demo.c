@@ -46,6 +46,8 @@ static const char * const stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_PASID_PAGES_READ] = "PASID table pages read",
 	[KVM_VTD_STAT_WALKS] = "page walks",
 	[KVM_VTD_STAT_WALK_LEAVES] = "leaves found",
+	[KVM_VTD_STAT_PC_INVALIDATIONS] = "PASID-cache invalidations",
+	[KVM_VTD_STAT_PIOTLB_INVALIDATIONS] = "PASID-IOTLB invalidations",
 };
 
 #define DEV_SID		0x0008		/* 00:01.0 */

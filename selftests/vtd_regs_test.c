@@ -70,6 +70,18 @@ static void gcmd(uint32_t bit, bool on, uint32_t status)
 	GUEST_FAIL("GCMD 0x%x did not reach GSTS 0x%x = %d", bit, status, on);
 }
 
+/* The default ECAP plus scalable mode with second-stage tables. */
+static uint64_t vtd_ecap_default_sm(void)
+{
+	struct kvm_vm *vm = vm_create_barebones();
+	int fd = __kvm_create_device(vm, KVM_DEV_TYPE_INTEL_VTD);
+	uint64_t ecap = vtd_reg_get(fd, ECAP) | ECAP_SMTS | ECAP_SLTS;
+
+	close(fd);
+	kvm_vm_free(vm);
+	return ecap;
+}
+
 struct vtd_vm {
 	struct kvm_vm *vm;
 	struct kvm_vcpu *vcpu;
@@ -566,6 +578,137 @@ TEST(invalidation_queue)
 	/* 3 + 2 + 252 descriptors, one page read per queue run. */
 	ASSERT_EQ(257, vtd_stat(t.fd, KVM_VTD_STAT_QI_DESCRIPTORS));
 	ASSERT_EQ(1, vtd_stat(t.fd, KVM_VTD_STAT_IOTLB_INVALIDATIONS));
+	vtd_vm_free(&t);
+}
+
+/* A 256-bit descriptor: the low 128 bits, then the reserved high half. */
+static void qdesc256(int i, uint64_t lo, uint64_t hi, uint64_t hi2)
+{
+	queue_gva[4 * i] = lo;
+	queue_gva[4 * i + 1] = hi;
+	queue_gva[4 * i + 2] = hi2;
+	queue_gva[4 * i + 3] = 0;
+}
+
+/* A scalable-mode unit: 256-bit descriptors and the PASID-granular types. */
+static void guest_queue_256(void)
+{
+	int i;
+
+	xapic_enable();
+	wr32(R, IEDATA, INV_VECTOR);
+	wr32(R, IEADDR, 0xfee00000);
+	wr32(R, IECTL, 0);
+	asm volatile("sti");
+
+	/* DW latched with IQA; QS 0: one page, 128 descriptors. */
+	wr64(R, IQT, 0);
+	wr64(R, IQA, queue_gpa | IQA_DW);
+	GUEST_ASSERT_EQ(rd64(R, IQA), queue_gpa | IQA_DW);
+	gcmd(GCMD_QIE, true, GSTS_QIES);
+
+	/*
+	 * Context global, IOTLB domain, PASID-cache (domain, PASID, global),
+	 * PASID-IOTLB (all in PASID, one page), wait with SW and IF.
+	 */
+	WRITE_ONCE(*status_gva, 0);
+	qdesc256(0, 0x11, 0, 0);
+	qdesc256(1, 0x22 | (7 << 16), 0, 0);
+	qdesc256(2, 0x07 | (7 << 16), 0, 0);
+	qdesc256(3, 0x17 | (7 << 16) | (0x123ull << 32), 0, 0);
+	qdesc256(4, 0x37, 0, 0);
+	qdesc256(5, 0x26 | (7 << 16) | (0x123ull << 32), 0, 0);
+	qdesc256(6, 0x36 | (7 << 16) | (0x123ull << 32), 0x45678000 | BIT(6), 0);
+	qdesc256(7, 0x75 | (0x600dull << 32), status_gpa, 0);
+	wr64(R, IQT, 8 * 32);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 8 * 32);
+	GUEST_ASSERT_EQ(READ_ONCE(*status_gva), 0x600d);
+	wait_irqs(&inv_irqs, 1);
+	GUEST_ASSERT_EQ(rd32(R, ICS), ICS_IWC);
+	wr32(R, ICS, ICS_IWC);
+
+	/* A non-zero upper half is reserved: IQE at that descriptor. */
+	qdesc256(8, 0x11, 0, 1);
+	qdesc256(9, 0x11, 0, 0);
+	wr64(R, IQT, 10 * 32);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 8 * 32);
+	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 4);
+	qdesc256(8, 0x11, 0, 0);
+	wr32(R, FSTS, FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 10 * 32);
+
+	/* Reserved granularities and fields of the PASID types. */
+	qdesc256(10, 0x27, 0, 0);			/* PASID-cache G 2 */
+	wr64(R, IQT, 11 * 32);
+	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 4);
+	qdesc256(10, 0x16 | BIT_ULL(52), 0, 0);	/* PASID-IOTLB G 1, bit 52 */
+	wr32(R, FSTS, FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 10 * 32);
+	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
+	qdesc256(10, 0x08, 0, 0);			/* PASID device-TLB: no DT */
+	wr32(R, FSTS, FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 3);
+	qdesc256(10, 0x26, 0, 0);
+	wr32(R, FSTS, FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 11 * 32);
+
+	/* A tail in the middle of a 256-bit descriptor: tail error. */
+	wr64(R, IQT, 11 * 32 + 16);
+	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 1);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 11 * 32);
+	wr64(R, IQT, 11 * 32);
+	wr32(R, FSTS, FSTS_IQE);
+
+	/* Wrap around the end: 127 .. 0. */
+	for (i = 11; i < 128; i++)
+		qdesc256(i, 0x37, 0, 0);
+	qdesc256(0, 0x11, 0, 0);
+	wr64(R, IQT, 1 * 32);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 32);
+	GUEST_ASSERT_EQ(rd32(R, FSTS), 0);
+	GUEST_DONE();
+}
+
+TEST(invalidation_queue_256)
+{
+	struct vtd_vm t;
+
+	vtd_vm_create(&t, guest_queue_256, 0, vtd_ecap_default_sm());
+	run_stage(&t, -1);
+	ASSERT_EQ(1, t.exits);
+	ASSERT_EQ(1, vtd_stat(t.fd, KVM_VTD_STAT_INV_IRQS));
+	ASSERT_EQ(5, vtd_stat(t.fd, KVM_VTD_STAT_QI_ERRORS));
+	/* 8 + 2 + 1 + 118 descriptors. */
+	ASSERT_EQ(129, vtd_stat(t.fd, KVM_VTD_STAT_QI_DESCRIPTORS));
+	ASSERT_EQ(3 + 117, vtd_stat(t.fd, KVM_VTD_STAT_PC_INVALIDATIONS));
+	ASSERT_EQ(3, vtd_stat(t.fd, KVM_VTD_STAT_PIOTLB_INVALIDATIONS));
+	vtd_vm_free(&t);
+}
+
+/* A unit without scalable mode has no DW bit and no PASID types. */
+static void guest_queue_no_sm(void)
+{
+	wr64(R, IQT, 0);
+	wr64(R, IQA, queue_gpa | IQA_DW);
+	GUEST_ASSERT_EQ(rd64(R, IQA), queue_gpa);
+	gcmd(GCMD_QIE, true, GSTS_QIES);
+	qdesc(0, 0x17, 0);
+	wr64(R, IQT, 16);
+	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 3);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 0);
+	GUEST_DONE();
+}
+
+TEST(invalidation_queue_no_scalable_mode)
+{
+	struct vtd_vm t;
+
+	vtd_vm_create(&t, guest_queue_no_sm, 0, 0);
+	run_stage(&t, -1);
+	ASSERT_EQ(0, vtd_stat(t.fd, KVM_VTD_STAT_PC_INVALIDATIONS));
 	vtd_vm_free(&t);
 }
 

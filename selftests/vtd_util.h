@@ -88,6 +88,7 @@
 #define ECAP_SLTS	BIT_ULL(46)
 #define ECAP_FLTS	BIT_ULL(47)
 #define RTADDR_TTM_SM	BIT_ULL(10)
+#define IQA_DW		BIT_ULL(11)
 #define ECAP_IRO(v)	((((v) >> 8) & 0x3ff) * 16)
 
 /* Guest-side register access: the page is identity-mapped at VTD_GPA. */

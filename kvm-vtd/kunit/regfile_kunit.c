@@ -434,42 +434,79 @@ static void caps_validation(struct kunit *test)
 
 static void desc_decode(struct kunit *test)
 {
-	u64 cap = vtd_cap_default();
+	u64 cap = vtd_cap_default(), ecap = vtd_ecap_default();
+	u64 sm = ecap | VTD_ECAP_SMTS | VTD_ECAP_SLTS;
 	struct vtd_desc d;
 
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x0000000100070011ull | (1ull << 48), 0, &d), 0);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x0000000100070011ull | (1ull << 48), 0,
+					      &d), 0);
 	KUNIT_EXPECT_EQ(test, d.type, VTD_DESC_CC);
 	KUNIT_EXPECT_EQ(test, d.inv.req, 1);
 	KUNIT_EXPECT_EQ(test, d.inv.did, 7);
 	KUNIT_EXPECT_EQ(test, d.inv.sid, 1);
 	KUNIT_EXPECT_EQ(test, d.inv.fm, 1);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x31 | (5 << 16), 0, &d), 0);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x31 | (5 << 16), 0, &d), 0);
 	KUNIT_EXPECT_EQ(test, d.type, VTD_DESC_CC);
 	KUNIT_EXPECT_EQ(test, d.inv.req, VTD_CC_DEVICE);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x32 | (5 << 16), 0x12345000 | 3, &d), 0);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x32 | (5 << 16), 0x12345000 | 3, &d), 0);
 	KUNIT_EXPECT_EQ(test, d.inv.addr, 0x12340000);
 	KUNIT_EXPECT_EQ(test, d.inv.am, 3);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x75 | (0xabcdull << 32), 0x1000, &d), 0);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x75 | (0xabcdull << 32), 0x1000, &d), 0);
 	KUNIT_EXPECT_TRUE(test, d.wait_if && d.wait_sw);
 	KUNIT_EXPECT_EQ(test, d.wait_data, 0xabcd);
 	KUNIT_EXPECT_EQ(test, d.wait_addr, 0x1000);
 
 	/* Bad inputs: reserved bits, reserved granularity, unsupported types. */
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x11 | BIT_ULL(8), 0, &d), VTD_IQEI_RSVD);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x11, 1, &d), VTD_IQEI_RSVD);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x01, 0, &d), VTD_IQEI_RSVD);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x02, 0, &d), VTD_IQEI_RSVD);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x12, 0x1000, &d), VTD_IQEI_RSVD);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x32, 0x1080, &d), VTD_IQEI_RSVD);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x32, 63, &d), VTD_IQEI_RSVD);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x25, 0x1001, &d), VTD_IQEI_RSVD);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x85, 0, &d), VTD_IQEI_RSVD);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x0, 0, &d), VTD_IQEI_TYPE);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x3, 0, &d), VTD_IQEI_TYPE);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x4, 0, &d), VTD_IQEI_TYPE);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x7, 0, &d), VTD_IQEI_TYPE);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0xf, 0, &d), VTD_IQEI_TYPE);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, 0x211, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x11 | BIT_ULL(8), 0, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x11, 1, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x01, 0, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x02, 0, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x12, 0x1000, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x32, 0x1080, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x32, 63, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x25, 0x1001, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x85, 0, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x0, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x3, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x4, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x7, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0xf, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x211, 0, &d), VTD_IQEI_TYPE);
+
+	/* PASID-cache and PASID-based IOTLB: scalable-mode units only. */
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x17, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x26, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x17 | (9 << 16) | (0x12345ull << 32), 0,
+					      &d), 0);
+	KUNIT_EXPECT_EQ(test, d.type, VTD_DESC_PC);
+	KUNIT_EXPECT_EQ(test, d.inv.req, VTD_PC_PASID);
+	KUNIT_EXPECT_EQ(test, d.inv.did, 9);
+	KUNIT_EXPECT_EQ(test, d.inv.pasid, 0x12345);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x07, 0, &d), 0);	/* domain */
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x37, 0, &d), 0);	/* global */
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x27, 0, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x17 | BIT_ULL(6), 0, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x17 | BIT_ULL(12), 0, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x17 | BIT_ULL(52), 0, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x17, 1, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x36 | (4 << 16) | (5ull << 32),
+					      0x40000000 | BIT_ULL(6) | 2, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.type, VTD_DESC_PIOTLB);
+	KUNIT_EXPECT_EQ(test, d.inv.req, VTD_PIOTLB_PAGE);
+	KUNIT_EXPECT_EQ(test, d.inv.pasid, 5);
+	KUNIT_EXPECT_EQ(test, d.inv.addr, 0x40000000);
+	KUNIT_EXPECT_EQ(test, d.inv.am, 2);
+	KUNIT_EXPECT_TRUE(test, d.inv.ih);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x26, 0, &d), 0);	/* all in PASID */
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x06, 0, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x16, 0, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x36, 0x80, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x36, 19, &d), VTD_IQEI_RSVD); /* > MAMV */
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x36 | BIT_ULL(7), 0, &d), VTD_IQEI_RSVD);
+	/* Still not supported with SMTS: device-TLB types, IEC, page responses. */
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x3, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x8, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x9, 0, &d), VTD_IQEI_TYPE);
 }
 
 static void save_restore(struct kunit *test)

@@ -195,6 +195,10 @@ struct kvm_vtd_translation {
  * @KVM_VTD_STAT_WALKS: first- and second-stage page walks started
  *	(translations and range walks).
  * @KVM_VTD_STAT_WALK_LEAVES: present leaves those walks found.
+ * @KVM_VTD_STAT_PC_INVALIDATIONS: PASID-cache invalidation descriptors
+ *	completed.
+ * @KVM_VTD_STAT_PIOTLB_INVALIDATIONS: PASID-based IOTLB invalidation
+ *	descriptors completed.
  * @KVM_VTD_STAT_NR: number of counters this header knows about.
  *
  * New counters are only ever appended, so an index keeps its meaning.
@@ -222,6 +226,8 @@ enum kvm_vtd_stat {
 	KVM_VTD_STAT_PASID_PAGES_READ,
 	KVM_VTD_STAT_WALKS,
 	KVM_VTD_STAT_WALK_LEAVES,
+	KVM_VTD_STAT_PC_INVALIDATIONS,
+	KVM_VTD_STAT_PIOTLB_INVALIDATIONS,
 	KVM_VTD_STAT_NR,
 };
 
