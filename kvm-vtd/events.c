@@ -25,9 +25,66 @@ static void kvm_vtd_dmar_switch(struct kvm_vtd *vtd, enum vtd_switch_reason why)
 	lockdep_assert_held(&vtd->lock);
 
 	vtd->dmar_gen++;
+	vtd_cache_flush(&vtd->cache);
 	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_DMAR_SWITCHES);
 	trace_kvm_vtd_dmar_switch(vtd->id, why, vtd->dmar_gen,
 				  vtd_rf_read32(&vtd->rf, VTD_GSTS_REG), vtd->rf.rta);
+}
+
+/**
+ * kvm_vtd_invalidate() - drop from the caches what an invalidation names
+ * @vtd: the unit
+ * @type: VTD_DESC_CC, VTD_DESC_IOTLB, VTD_DESC_PC or VTD_DESC_PIOTLB (the
+ *	register-based invalidations use the first two)
+ * @inv: the invalidation as performed (@inv->actual granularity)
+ *
+ * Context: kvm_vtd.lock held.
+ */
+void kvm_vtd_invalidate(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *inv)
+{
+	lockdep_assert_held(&vtd->lock);
+
+	switch (type) {
+	case VTD_DESC_CC:
+		vtd_cache_inv_context(&vtd->cache, inv->actual, inv->did, inv->sid, inv->fm);
+		break;
+	case VTD_DESC_IOTLB:
+		vtd_cache_inv_iotlb(&vtd->cache, inv->actual, inv->did, inv->addr, inv->am);
+		break;
+	case VTD_DESC_PC:
+		vtd_cache_inv_pasid(&vtd->cache, inv->actual, inv->did, inv->pasid);
+		break;
+	case VTD_DESC_PIOTLB:
+		vtd_cache_inv_piotlb(&vtd->cache, inv->actual, inv->did, inv->pasid, inv->addr,
+				     inv->am);
+		break;
+	}
+	kvm_vtd_cache_stats(vtd);
+}
+
+/**
+ * kvm_vtd_cache_stats() - move the caches' counts into the unit's counters
+ * @vtd: the unit
+ *
+ * Context: kvm_vtd.lock held.
+ */
+void kvm_vtd_cache_stats(struct kvm_vtd *vtd)
+{
+	struct vtd_cache *c = &vtd->cache;
+
+	lockdep_assert_held(&vtd->lock);
+	atomic64_add(c->ctx_hits, &vtd->stats[KVM_VTD_STAT_CTX_CACHE_HITS]);
+	atomic64_add(c->ctx_misses, &vtd->stats[KVM_VTD_STAT_CTX_CACHE_MISSES]);
+	atomic64_add(c->tlb_hits, &vtd->stats[KVM_VTD_STAT_IOTLB_HITS]);
+	atomic64_add(c->tlb_misses, &vtd->stats[KVM_VTD_STAT_IOTLB_MISSES]);
+	atomic64_add(c->evictions, &vtd->stats[KVM_VTD_STAT_CACHE_EVICTIONS]);
+	atomic64_add(c->invalidated, &vtd->stats[KVM_VTD_STAT_CACHE_INVALIDATED]);
+	c->ctx_hits = 0;
+	c->ctx_misses = 0;
+	c->tlb_hits = 0;
+	c->tlb_misses = 0;
+	c->evictions = 0;
+	c->invalidated = 0;
 }
 
 /**
@@ -49,10 +106,12 @@ void kvm_vtd_apply_locked(struct kvm_vtd *vtd, struct vtd_events *ev)
 	if (ev->flags & VTD_EV_INV_CONTEXT) {
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_CC_INVALIDATIONS);
 		trace_kvm_vtd_inv(vtd->id, "reg-context", &ev->inv);
+		kvm_vtd_invalidate(vtd, VTD_DESC_CC, &ev->inv);
 	}
 	if (ev->flags & VTD_EV_INV_IOTLB) {
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_IOTLB_INVALIDATIONS);
 		trace_kvm_vtd_inv(vtd->id, "reg-iotlb", &ev->inv);
+		kvm_vtd_invalidate(vtd, VTD_DESC_IOTLB, &ev->inv);
 	}
 	if (ev->flags & VTD_EV_INV_IGNORED) {
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_REG_INV_IGNORED);

@@ -14,9 +14,8 @@
  * 256-bit descriptor are reserved.  In a 256-bit queue IQT and IQH step by
  * 32 bytes: a tail (or restored head) with bit 4 set is a tail error.
  *
- * There are no translation caches yet, so context-cache, IOTLB, PASID-cache
- * and PASID-based IOTLB descriptors complete with nothing to drop beyond
- * counting them.
+ * Context-cache, IOTLB, PASID-cache and PASID-based IOTLB descriptors drop
+ * what they name from the unit's caches (kvm_vtd_invalidate()).
  *
  * Only guest register writes start the queue, so it always runs in a vCPU
  * (which the dirty log/ring needs for the wait descriptors' status writes)
@@ -39,18 +38,22 @@ static void kvm_vtd_qi_exec(struct kvm_vtd *vtd, const struct vtd_desc *d,
 	case VTD_DESC_CC:
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_CC_INVALIDATIONS);
 		trace_kvm_vtd_inv(vtd->id, "qi-context", &d->inv);
+		kvm_vtd_invalidate(vtd, d->type, &d->inv);
 		break;
 	case VTD_DESC_IOTLB:
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_IOTLB_INVALIDATIONS);
 		trace_kvm_vtd_inv(vtd->id, "qi-iotlb", &d->inv);
+		kvm_vtd_invalidate(vtd, d->type, &d->inv);
 		break;
 	case VTD_DESC_PC:
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_PC_INVALIDATIONS);
 		trace_kvm_vtd_inv(vtd->id, "qi-pasid-cache", &d->inv);
+		kvm_vtd_invalidate(vtd, d->type, &d->inv);
 		break;
 	case VTD_DESC_PIOTLB:
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_PIOTLB_INVALIDATIONS);
 		trace_kvm_vtd_inv(vtd->id, "qi-piotlb", &d->inv);
+		kvm_vtd_invalidate(vtd, d->type, &d->inv);
 		break;
 	case VTD_DESC_WAIT:
 		/*

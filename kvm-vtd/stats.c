@@ -34,6 +34,12 @@ static const char * const kvm_vtd_stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_WALK_LEAVES]	= "walk_leaves",
 	[KVM_VTD_STAT_PC_INVALIDATIONS]	= "pc_invalidations",
 	[KVM_VTD_STAT_PIOTLB_INVALIDATIONS] = "piotlb_invalidations",
+	[KVM_VTD_STAT_CTX_CACHE_HITS]	= "ctx_cache_hits",
+	[KVM_VTD_STAT_CTX_CACHE_MISSES]	= "ctx_cache_misses",
+	[KVM_VTD_STAT_IOTLB_HITS]	= "iotlb_hits",
+	[KVM_VTD_STAT_IOTLB_MISSES]	= "iotlb_misses",
+	[KVM_VTD_STAT_CACHE_EVICTIONS]	= "cache_evictions",
+	[KVM_VTD_STAT_CACHE_INVALIDATED] = "cache_invalidated",
 };
 
 /**

@@ -2,11 +2,10 @@
 /*
  * kvm-vtd: KVM_DEV_VTD_TRANSLATE, and guest memory for the walkers.
  *
- * The unit state a translation depends on is snapshotted under
- * kvm_vtd.lock; the walk itself runs without it, reading guest memory
- * through the memslots under kvm->srcu.  A failed translation is logged
- * through kvm_vtd_record_fault() unless the context entry's FPD or the
- * caller says not to.
+ * A translation runs under kvm_vtd.lock (the unit state it depends on and
+ * the caches), reading guest memory through the memslots under kvm->srcu.
+ * A failed translation is logged through kvm_vtd_record_fault() unless an
+ * FPD bit or the caller says not to.
  *
  * The VMM's translations do not write guest memory: x86 KVM wants guest
  * writes to come from a running vCPU (dirty ring), so first-stage A/D
@@ -17,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "cache.h"
 #include "trace.h"
 #include "vtd.h"
 #include "walk.h"
@@ -67,13 +67,12 @@ void vtd_trace_walk_skip(struct vtd_gmem *gm, unsigned int level, u64 iova, u64 
 
 static void kvm_vtd_xlate_cfg(struct kvm_vtd *vtd, struct vtd_xlate_cfg *cfg)
 {
-	mutex_lock(&vtd->lock);
+	lockdep_assert_held(&vtd->lock);
 	cfg->cap = vtd_rf_read64(&vtd->rf, VTD_CAP_REG);
 	cfg->ecap = vtd_rf_read64(&vtd->rf, VTD_ECAP_REG);
 	cfg->te = vtd_rf_read32(&vtd->rf, VTD_GSTS_REG) & VTD_GSTS_TES;
 	cfg->rta = vtd->rf.rta;
 	cfg->haw = KVM_VTD_HAW;
-	mutex_unlock(&vtd->lock);
 }
 
 /**
@@ -113,16 +112,25 @@ int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg)
 	if (!s)
 		return -ENOMEM;
 
-	kvm_vtd_xlate_cfg(vtd, &cfg);
 	x.sid = t.sid;
 	x.pasid_present = t.flags & KVM_VTD_TRANSLATE_PASID;
 	x.pasid = t.pasid;
 	x.iova = t.iova;
 	x.write = t.flags & KVM_VTD_TRANSLATE_WRITE;
 	x.priv = t.flags & KVM_VTD_TRANSLATE_PRIV;
+	/*
+	 * Under kvm_vtd.lock throughout: the caches must not change between
+	 * lookup and fill, and an invalidation must not complete while a
+	 * translation it covers is still filling.  A cache miss reads at most
+	 * 4 + 5 guest pages.
+	 */
+	mutex_lock(&vtd->lock);
+	kvm_vtd_xlate_cfg(vtd, &cfg);
 	idx = srcu_read_lock(&vtd->kvm->srcu);
-	vtd_translate(&g.gm, &cfg, &x, s);
+	vtd_translate_cached(&g.gm, &cfg, &vtd->cache, &x, s);
 	srcu_read_unlock(&vtd->kvm->srcu, idx);
+	kvm_vtd_cache_stats(vtd);
+	mutex_unlock(&vtd->lock);
 	kvfree(s);
 
 	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_TRANSLATIONS);

@@ -13,10 +13,12 @@
  *                        attribute calls that need the vCPUs stopped
  *                        (register restore, reset); see kvm_vtd_lock_vcpus().
  *   kvm->srcu            read side, around guest memory accesses.
- *   kvm_vtd.lock         the register file, the queue page buffer and the
- *                        translation-state generation.  Innermost: nothing
- *                        else is taken under it, and interrupt messages are
- *                        sent after it is dropped.
+ *   kvm_vtd.lock         the register file, the queue page buffer, the
+ *                        translation-state generation and the translation
+ *                        caches (translations hold it while they read guest
+ *                        memory).  Innermost: nothing else is taken under
+ *                        it, and interrupt messages are sent after it is
+ *                        dropped.
  *
  * The MMIO callbacks run in vCPU context under kvm->srcu and take only
  * kvm_vtd.lock (they must not take kvm->lock or slots_lock: unregistering
@@ -34,6 +36,7 @@
 #include <kvm/iodev.h>
 #include <linux/kvm_vtd.h>
 
+#include "cache.h"
 #include "regfile.h"
 
 /**
@@ -45,11 +48,12 @@
  * @initialized: KVM_DEV_VTD_CTRL_INIT succeeded; configuration is frozen
  * @regs_iodev: the register page's device on KVM_MMIO_BUS
  * @debugfs: the unit's directory in the VM's debugfs directory, or NULL
- * @lock: protects @rf, @qi_page and @dmar_gen
+ * @lock: protects @rf, @qi_page, @dmar_gen and @cache
  * @rf: the register file
  * @qi_page: one page of the invalidation queue, as last read
  * @dmar_gen: bumped on every translation state switch; caches of
  *	translations are valid only for the generation they were filled in
+ * @cache: the context cache and IOTLB
  * @stats: counters, indexed by &enum kvm_vtd_stat
  * @fault_reasons: translation faults by fault reason (debugfs only)
  *
@@ -68,6 +72,7 @@ struct kvm_vtd {
 	struct vtd_regfile rf;
 	void *qi_page;
 	u64 dmar_gen;
+	struct vtd_cache cache;
 	atomic64_t stats[KVM_VTD_STAT_NR];
 	atomic64_t fault_reasons[256];
 };
@@ -84,6 +89,8 @@ int kvm_vtd_record_fault(struct kvm_vtd *vtd, const struct vtd_fault *f);
 
 /* translate.c */
 int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg);
+void kvm_vtd_invalidate(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *inv);
+void kvm_vtd_cache_stats(struct kvm_vtd *vtd);
 
 /* qi.c */
 void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev);

@@ -261,6 +261,35 @@ enum vtd_xlate_mode {
 };
 
 /**
+ * struct vtd_xlate_ctx - what the root/context/PASID structures resolve to
+ * @mode: &enum vtd_xlate_mode
+ * @did: domain-id (context entry in legacy mode, PASID entry in scalable)
+ * @pasid: the PASID whose entry applies (RID_PASID for requests without
+ *	one); 0 in legacy mode
+ * @fpd: fault processing disabled by one of the structures
+ * @first_stage: the walk is first stage
+ * @sre: supervisor requests enabled
+ * @wpe: write protect enable
+ * @levels: paging levels of the walk
+ * @width: input address width: min(AGAW, MGAW) for the second stage, the
+ *	canonical width for the first stage, the guest physical width for
+ *	pass-through
+ * @root: top table of the walk
+ */
+struct vtd_xlate_ctx {
+	u8 mode;
+	u16 did;
+	u32 pasid;
+	bool fpd;
+	bool first_stage;
+	bool sre;
+	bool wpe;
+	u8 levels;
+	u8 width;
+	u64 root;
+};
+
+/**
  * struct vtd_xlate - one translation request and its result
  * @sid: in: source-id (bus << 8 | devfn)
  * @pasid_present: in: a request with PASID
@@ -280,6 +309,8 @@ enum vtd_xlate_mode {
  * @pasid_pages: out: PASID directory and table pages read
  * @walk_pages: out: paging structure pages read
  * @ad_writes: out: first-stage entries whose A/D bits were set
+ * @ctx_cached: out: the context stage was answered by the context cache
+ * @leaf_cached: out: the leaf was answered by the IOTLB
  */
 struct vtd_xlate {
 	u16 sid;
@@ -299,6 +330,8 @@ struct vtd_xlate {
 	u32 pasid_pages;
 	u32 walk_pages;
 	u32 ad_writes;
+	bool ctx_cached;
+	bool leaf_cached;
 };
 
 /**
@@ -335,6 +368,8 @@ int vtd_sm_context(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg, u16 sid
 int vtd_pasid_entry(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 		    const struct vtd_sm_ctx *ce, u32 pasid, __le64 *page,
 		    struct vtd_pasid_entry *pe);
+u8 vtd_resolve(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg, struct vtd_xlate *x,
+	       struct vtd_xlate_scratch *s, struct vtd_xlate_ctx *xc);
 void vtd_translate(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 		   struct vtd_xlate *x, struct vtd_xlate_scratch *s);
 

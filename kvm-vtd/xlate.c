@@ -4,6 +4,13 @@
  * guest physical address (VT-d spec, "DMA Remapping": legacy mode,
  * scalable mode with first-stage, second-stage and pass-through PASID
  * entries).  Pure code over struct vtd_gmem; the KVM glue is translate.c.
+ *
+ * A translation has three stages: resolve (root, context and PASID
+ * structures -> struct vtd_xlate_ctx; cacheable per source-id and PASID),
+ * the request's checks against that (privilege, address width), and the
+ * leaf (page walk; cacheable per domain-id, PASID and address) with the
+ * request's permission checks.  vtd_translate_cached() answers the two
+ * cacheable stages from struct vtd_cache when it can.
  */
 #include <linux/bitfield.h>
 #include <linux/bits.h>
@@ -11,6 +18,7 @@
 #include <linux/minmax.h>
 #include <linux/string.h>
 
+#include "cache.h"
 #include "regs.h"
 #include "walk.h"
 
@@ -65,78 +73,27 @@ static int vtd_capture(void *opaque, const struct vtd_leaf *leaf)
 }
 
 static void vtd_walk_init(struct vtd_walk *w, struct vtd_gmem *gm,
-			  const struct vtd_xlate_cfg *cfg, u64 root, unsigned int levels,
-			  bool first_stage, void *opaque)
+			  const struct vtd_xlate_cfg *cfg, const struct vtd_xlate_ctx *xc,
+			  void *opaque)
 {
 	unsigned int sllps = FIELD_GET(VTD_CAP_SLLPS, cfg->cap);
 
 	w->gm = gm;
-	w->root = root;
-	w->levels = levels;
+	w->root = xc->root;
+	w->levels = xc->levels;
 	w->haw = cfg->haw;
-	w->first_stage = first_stage;
-	w->sp_2m = first_stage || (sllps & VTD_SLLPS_2M);
-	w->sp_1g = first_stage ? cfg->cap & VTD_CAP_FL1GP : sllps & VTD_SLLPS_1G;
+	w->first_stage = xc->first_stage;
+	w->sp_2m = xc->first_stage || (sllps & VTD_SLLPS_2M);
+	w->sp_1g = xc->first_stage ? cfg->cap & VTD_CAP_FL1GP : sllps & VTD_SLLPS_1G;
 	w->holes = false;
 	w->max_pages = 0;
 	w->hook = vtd_capture;
 	w->opaque = opaque;
 }
 
-/*
- * Walk one address, @addr (a first-stage caller strips the sign
- * extension), and find its leaf.  Return 0 with *@leaf filled, or the
- * fault reason.  Not present is a fault only for the first stage; the
- * second stage reports it as the missing permission, like any other.
- */
-static u8 vtd_walk_one(struct vtd_walk *w, const struct vtd_walk_faults *fr,
-		       struct vtd_xlate *x, u64 addr, struct vtd_leaf *leaf)
-{
-	struct vtd_capture c = {};
-	u64 before = w->gm->pages_read;
-	int rc;
-
-	w->opaque = &c;
-	rc = vtd_walk_range(w, addr, addr);
-	x->walk_pages = w->gm->pages_read - before;
-	if (rc) {
-		switch (w->err) {
-		case VTD_WALK_ROOT_ACCESS:
-			return fr->root_access;
-		case VTD_WALK_RSVD:
-			return fr->rsvd;
-		default:
-			return fr->access;
-		}
-	}
-	if (!c.found)
-		return w->first_stage ? VTD_FR_FS_P : x->write ? fr->write : fr->read;
-	*leaf = c.leaf;
-	x->gpa = leaf->gpa + (addr - leaf->iova);
-	x->size = leaf->size;
-	return 0;
-}
-
-/* Second stage: permissions are the R/W bits stacked down the levels. */
-static u8 vtd_xlate_ss(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
-		       const struct vtd_walk_faults *fr, u64 root, unsigned int aw,
-		       struct vtd_xlate *x, struct vtd_xlate_scratch *s)
-{
-	struct vtd_leaf leaf;
-	u8 rc;
-
-	vtd_walk_init(&s->walk, gm, cfg, root, aw + 2, false, NULL);
-	rc = vtd_walk_one(&s->walk, fr, x, x->iova, &leaf);
-	if (rc)
-		return rc;
-	x->perm = leaf.perm & (VTD_PERM_R | VTD_PERM_W);
-	if (!(x->perm & (x->write ? VTD_PERM_W : VTD_PERM_R)))
-		return x->write ? fr->write : fr->read;
-	return 0;
-}
-
-static u8 vtd_xlate_legacy(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
-			   struct vtd_xlate *x, struct vtd_xlate_scratch *s)
+static u8 vtd_resolve_legacy(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
+			     struct vtd_xlate *x, struct vtd_xlate_scratch *s,
+			     struct vtd_xlate_ctx *xc)
 {
 	unsigned int sagaw = FIELD_GET(VTD_CAP_SAGAW, cfg->cap);
 	unsigned int mgaw = FIELD_GET(VTD_CAP_MGAW, cfg->cap) + 1;
@@ -148,133 +105,196 @@ static u8 vtd_xlate_legacy(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 		return VTD_FR_SM_TTM0_PASID;
 	rc = vtd_legacy_context(gm, cfg->rta, x->sid, cfg->haw, s->page, &ce);
 	x->ctx_pages = gm->pages_read - before;
-	x->fpd = ce.fpd;
-	x->did = ce.did;
+	xc->fpd = ce.fpd;
+	xc->did = ce.did;
 	if (rc)
 		return rc;
 	if (ce.tt == CE_TT_PT && (cfg->ecap & VTD_ECAP_PT)) {
-		x->mode = VTD_XM_LEGACY_PT;
-		if (x->iova >> cfg->haw)
-			return VTD_FR_ADDR_BEYOND_AW;
-		vtd_identity(x);
+		xc->mode = VTD_XM_LEGACY_PT;
+		xc->width = cfg->haw;
 		return 0;
 	}
 	/* Device-TLB translation (TT 1) needs ECAP.DT, not advertised. */
 	if (ce.tt != CE_TT_MULTI || !(sagaw & BIT(ce.aw)))
 		return VTD_FR_CONTEXT_ENTRY_INV;
-	x->mode = VTD_XM_LEGACY;
-	if (x->iova >> min(30 + 9 * ce.aw, mgaw))
-		return VTD_FR_ADDR_BEYOND_AW;
-	return vtd_xlate_ss(gm, cfg, &legacy_ss_faults, ce.slptptr, ce.aw, x, s);
+	xc->mode = VTD_XM_LEGACY;
+	xc->levels = ce.aw + 2;
+	xc->width = min(30 + 9 * ce.aw, mgaw);
+	xc->root = ce.slptptr;
+	return 0;
 }
 
-/*
- * First stage: canonical input, P/RW/US stacked down the levels, the
- * request's privilege against US and (for supervisor writes) WPE, then the
- * accessed/dirty updates a successful translation makes.
- */
-static u8 vtd_xlate_fs(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
-		       const struct vtd_pasid_entry *pe, struct vtd_xlate *x,
-		       struct vtd_xlate_scratch *s)
-{
-	unsigned int levels = 4 + pe->flpm, width = 12 + 9 * levels;
-	u64 high = x->iova >> (width - 1);
-	u64 before = gm->entries_written;
-	struct vtd_leaf leaf;
-	bool w_ok;
-	u8 rc;
-
-	if (high && high != GENMASK_ULL(64 - width, 0))
-		return VTD_FR_SM_NON_CANONICAL;
-	vtd_walk_init(&s->walk, gm, cfg, pe->flptptr, levels, true, NULL);
-	rc = vtd_walk_one(&s->walk, &sm_fs_faults, x, x->iova & GENMASK_ULL(width - 1, 0),
-			  &leaf);
-	if (rc)
-		return rc;
-	if (!x->priv && !(leaf.perm & VTD_PERM_U))
-		return VTD_FR_SM_US;
-	/* Supervisor writes ignore R/W unless write protection is enabled. */
-	w_ok = (leaf.perm & VTD_PERM_W) || (x->priv && !pe->wpe);
-	x->perm = VTD_PERM_R | (w_ok ? VTD_PERM_W : 0);
-	if (x->write && !w_ok)
-		return VTD_FR_SM_WRITE;
-	rc = vtd_walk_set_ad(&s->walk, leaf.level, x->write) ? VTD_FR_FS_AD_UPDATE : 0;
-	x->ad_writes = gm->entries_written - before;
-	return rc;
-}
-
-static u8 vtd_xlate_sm(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
-		       struct vtd_xlate *x, struct vtd_xlate_scratch *s)
+static u8 vtd_resolve_sm(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
+			 struct vtd_xlate *x, struct vtd_xlate_scratch *s,
+			 struct vtd_xlate_ctx *xc)
 {
 	unsigned int mgaw = FIELD_GET(VTD_CAP_MGAW, cfg->cap) + 1;
 	struct vtd_pasid_entry pe;
 	struct vtd_sm_ctx ce;
 	u64 before = gm->pages_read;
-	u32 pasid;
 	int rc;
 
 	rc = vtd_sm_context(gm, cfg, x->sid, s->page, &ce);
 	x->ctx_pages = gm->pages_read - before;
-	x->fpd = ce.fpd;
+	xc->fpd = ce.fpd;
 	if (rc)
 		return rc;
 	if (x->pasid_present && !ce.paside)
 		return VTD_FR_SM_CTX_PASIDE;
-	pasid = x->pasid_present ? x->pasid : ce.rid_pasid;
+	xc->pasid = x->pasid_present ? x->pasid : ce.rid_pasid;
 
 	before = gm->pages_read;
-	rc = vtd_pasid_entry(gm, cfg, &ce, pasid, s->page, &pe);
+	rc = vtd_pasid_entry(gm, cfg, &ce, xc->pasid, s->page, &pe);
 	x->pasid_pages = gm->pages_read - before;
-	x->fpd = pe.fpd;
-	x->did = pe.did;
+	xc->fpd = pe.fpd;
+	xc->did = pe.did;
 	if (rc == VTD_FR_SM_CTX_PDTS && !x->pasid_present)
 		return VTD_FR_SM_CTX_RID_PASID;
 	if (rc)
 		return rc;
-	if (x->priv && !pe.sre)
-		return VTD_FR_SM_PTE_SRE;
-
+	xc->sre = pe.sre;
+	xc->wpe = pe.wpe;
 	switch (pe.pgtt) {
 	case VTD_PGTT_FS:
-		x->mode = VTD_XM_SM_FS;
-		return vtd_xlate_fs(gm, cfg, &pe, x, s);
+		xc->mode = VTD_XM_SM_FS;
+		xc->first_stage = true;
+		xc->levels = 4 + pe.flpm;
+		xc->width = 12 + 9 * xc->levels;
+		xc->root = pe.flptptr;
+		return 0;
 	case VTD_PGTT_SS:
-		x->mode = VTD_XM_SM_SS;
-		if (x->iova >> min(30 + 9 * pe.aw, mgaw))
-			return VTD_FR_SM_BEYOND_AW;
-		return vtd_xlate_ss(gm, cfg, &sm_ss_faults, pe.slptptr, pe.aw, x, s);
+		xc->mode = VTD_XM_SM_SS;
+		xc->levels = pe.aw + 2;
+		xc->width = min(30 + 9 * pe.aw, mgaw);
+		xc->root = pe.slptptr;
+		return 0;
 	default:	/* VTD_PGTT_PT: vtd_pasid_entry() let nothing else through */
-		x->mode = VTD_XM_SM_PT;
-		if (x->iova >> cfg->haw)
-			return VTD_FR_SM_BEYOND_AW;
-		vtd_identity(x);
+		xc->mode = VTD_XM_SM_PT;
+		xc->width = cfg->haw;
 		return 0;
 	}
 }
 
 /**
- * vtd_translate() - translate one request
+ * vtd_resolve() - the context stage of a translation
  * @gm: guest memory
- * @cfg: the unit's state
- * @x: the request; the result is written back into it
+ * @cfg: the unit's state; translation is enabled
+ * @x: the request; its page counters are updated
  * @s: scratch memory
+ * @xc: out: what the structures say for this source-id and PASID; @xc->fpd
+ *	is valid also when the result is a fault
  *
- * With translation disabled the request passes through unchanged.  In legacy
- * mode (RTADDR.TTM 0) the root and context entries are read and the
- * second-stage tables walked: 2 + levels page reads for a present mapping.
- * In scalable mode (TTM 1, with ECAP.SMTS) the root, context, PASID
- * directory and PASID table entries are read (4 pages) and the PASID
- * entry's first- or second-stage table walked, or the request passed
- * through.  Any other TTM faults with the invalid root table reason.
+ * Legacy mode (RTADDR.TTM 0) reads the root and context tables (2 pages);
+ * scalable mode (TTM 1, with ECAP.SMTS) also the PASID directory and table
+ * (2 more).  Any other TTM faults with the invalid root table reason.
+ *
+ * Return: 0, or the fault reason.
  */
-void vtd_translate(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
-		   struct vtd_xlate *x, struct vtd_xlate_scratch *s)
+u8 vtd_resolve(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg, struct vtd_xlate *x,
+	       struct vtd_xlate_scratch *s, struct vtd_xlate_ctx *xc)
 {
 	unsigned int ttm = FIELD_GET(VTD_RTADDR_TTM, cfg->rta);
 
+	memset(xc, 0, sizeof(*xc));
+	if (ttm == VTD_RTADDR_TTM_LEGACY)
+		return vtd_resolve_legacy(gm, cfg, x, s, xc);
+	if (ttm == VTD_RTADDR_TTM_SCALABLE && (cfg->ecap & VTD_ECAP_SMTS))
+		return vtd_resolve_sm(gm, cfg, x, s, xc);
+	return VTD_FR_SM_RTADDR_INV;
+}
+
+/* The request against the resolved structures: privilege, input address. */
+static u8 vtd_check_request(const struct vtd_xlate_ctx *xc, const struct vtd_xlate *x)
+{
+	bool legacy = xc->mode == VTD_XM_LEGACY || xc->mode == VTD_XM_LEGACY_PT;
+	u64 high;
+
+	if (x->priv && !xc->sre)
+		return VTD_FR_SM_PTE_SRE;
+	if (!xc->first_stage) {
+		if (x->iova >> xc->width)
+			return legacy ? VTD_FR_ADDR_BEYOND_AW : VTD_FR_SM_BEYOND_AW;
+		return 0;
+	}
+	/* First stage: bits 63:width-1 all equal, 0 or all ones. */
+	high = x->iova >> (xc->width - 1);
+	if (high && high != GENMASK_ULL(64 - xc->width, 0))
+		return VTD_FR_SM_NON_CANONICAL;
+	return 0;
+}
+
+/* The address the walk sees: a first-stage one without its sign bits. */
+static u64 vtd_walk_addr(const struct vtd_xlate_ctx *xc, u64 iova)
+{
+	return xc->first_stage ? iova & GENMASK_ULL(xc->width - 1, 0) : iova;
+}
+
+/* Walk to the leaf of one address; 0 with *@leaf filled, or the fault. */
+static u8 vtd_walk_one(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
+		       const struct vtd_xlate_ctx *xc, struct vtd_xlate *x,
+		       struct vtd_xlate_scratch *s, struct vtd_leaf *leaf)
+{
+	const struct vtd_walk_faults *fr = xc->first_stage ? &sm_fs_faults :
+					   xc->mode == VTD_XM_LEGACY ? &legacy_ss_faults :
+					   &sm_ss_faults;
+	u64 addr = vtd_walk_addr(xc, x->iova), before = gm->pages_read;
+	struct vtd_capture c = {};
+	int rc;
+
+	vtd_walk_init(&s->walk, gm, cfg, xc, &c);
+	rc = vtd_walk_range(&s->walk, addr, addr);
+	x->walk_pages = gm->pages_read - before;
+	if (rc) {
+		switch (s->walk.err) {
+		case VTD_WALK_ROOT_ACCESS:
+			return fr->root_access;
+		case VTD_WALK_RSVD:
+			return fr->rsvd;
+		default:
+			return fr->access;
+		}
+	}
+	/* Not present: a fault of its own at the first stage, else no permission. */
+	if (!c.found)
+		return xc->first_stage ? VTD_FR_FS_P : x->write ? fr->write : fr->read;
+	*leaf = c.leaf;
+	return 0;
+}
+
+/*
+ * The request's permissions on its leaf.  Second stage: the R/W bits
+ * stacked down the levels.  First stage: user requests need US; supervisor
+ * writes ignore R/W unless write protection is enabled.
+ */
+static u8 vtd_check_leaf(const struct vtd_xlate_ctx *xc, struct vtd_xlate *x,
+			 const struct vtd_leaf *leaf)
+{
+	bool legacy = xc->mode == VTD_XM_LEGACY;
+	bool w_ok;
+
+	x->gpa = leaf->gpa + (vtd_walk_addr(xc, x->iova) - leaf->iova);
+	x->size = leaf->size;
+	if (!xc->first_stage) {
+		x->perm = leaf->perm & (VTD_PERM_R | VTD_PERM_W);
+		if (!(x->perm & (x->write ? VTD_PERM_W : VTD_PERM_R)))
+			return x->write ? (legacy ? VTD_FR_WRITE : VTD_FR_SM_WRITE) :
+					  (legacy ? VTD_FR_READ : VTD_FR_SM_READ);
+		return 0;
+	}
+	if (!x->priv && !(leaf->perm & VTD_PERM_U))
+		return VTD_FR_SM_US;
+	w_ok = (leaf->perm & VTD_PERM_W) || (x->priv && !xc->wpe);
+	x->perm = VTD_PERM_R | (w_ok ? VTD_PERM_W : 0);
+	return x->write && !w_ok ? VTD_FR_SM_WRITE : 0;
+}
+
+/* Reset the outputs; with translation off, the identity result. */
+static bool vtd_xlate_begin(const struct vtd_xlate_cfg *cfg, struct vtd_xlate *x)
+{
 	x->gpa = 0;
 	x->size = 0;
 	x->perm = 0;
+	x->fault = 0;
 	x->fpd = false;
 	x->mode = VTD_XM_OFF;
 	x->did = 0;
@@ -282,20 +302,107 @@ void vtd_translate(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 	x->pasid_pages = 0;
 	x->walk_pages = 0;
 	x->ad_writes = 0;
-	if (!cfg->te) {
+	x->ctx_cached = false;
+	x->leaf_cached = false;
+	if (!cfg->te)
 		vtd_identity(x);
-		x->fault = 0;
-		return;
+	return cfg->te;
+}
+
+static u8 vtd_xlate_stages(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
+			   struct vtd_cache *c, struct vtd_xlate *x,
+			   struct vtd_xlate_scratch *s)
+{
+	struct vtd_xlate_ctx xc;
+	struct vtd_leaf leaf;
+	u64 before;
+	u8 rc;
+
+	x->ctx_cached = c && vtd_cache_ctx_lookup(c, x, &xc);
+	if (!x->ctx_cached) {
+		rc = vtd_resolve(gm, cfg, x, s, &xc);
+		x->fpd = xc.fpd;
+		x->did = xc.did;
+		if (rc)
+			return rc;
+		if (c)
+			vtd_cache_ctx_insert(c, x, &xc);
 	}
-	if (ttm == VTD_RTADDR_TTM_LEGACY)
-		x->fault = vtd_xlate_legacy(gm, cfg, x, s);
-	else if (ttm == VTD_RTADDR_TTM_SCALABLE && (cfg->ecap & VTD_ECAP_SMTS))
-		x->fault = vtd_xlate_sm(gm, cfg, x, s);
-	else
-		x->fault = VTD_FR_SM_RTADDR_INV;
-	if (x->fault) {
+	x->fpd = xc.fpd;
+	x->did = xc.did;
+	x->mode = xc.mode;
+	rc = vtd_check_request(&xc, x);
+	if (rc)
+		return rc;
+	if (xc.mode == VTD_XM_LEGACY_PT || xc.mode == VTD_XM_SM_PT) {
+		vtd_identity(x);
+		return 0;
+	}
+
+	x->leaf_cached = c && vtd_cache_tlb_lookup(c, &xc, vtd_walk_addr(&xc, x->iova),
+						   x->write, &leaf);
+	if (x->leaf_cached)
+		return vtd_check_leaf(&xc, x, &leaf);
+	rc = vtd_walk_one(gm, cfg, &xc, x, s, &leaf);
+	if (!rc)
+		rc = vtd_check_leaf(&xc, x, &leaf);
+	if (rc || !xc.first_stage)
+		goto out;
+	/* A successful first-stage translation sets A (and D for a write). */
+	before = gm->entries_written;
+	rc = vtd_walk_set_ad(&s->walk, leaf.level, x->write) ? VTD_FR_FS_AD_UPDATE : 0;
+	x->ad_writes = gm->entries_written - before;
+out:
+	if (!rc && c)
+		vtd_cache_tlb_insert(c, &xc, &leaf, x->write);
+	return rc;
+}
+
+static void vtd_xlate_end(struct vtd_xlate *x, u8 fault)
+{
+	x->fault = fault;
+	if (fault) {
 		x->gpa = 0;
 		x->size = 0;
 		x->perm = 0;
 	}
+}
+
+/**
+ * vtd_translate() - translate one request, from guest memory only
+ * @gm: guest memory
+ * @cfg: the unit's state
+ * @x: the request; the result is written back into it
+ * @s: scratch memory
+ *
+ * With translation disabled the request passes through unchanged.
+ * Otherwise vtd_resolve() reads the structures, the request is checked
+ * against them and the page table walked (one page read per level) unless
+ * the entry passes through.
+ */
+void vtd_translate(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
+		   struct vtd_xlate *x, struct vtd_xlate_scratch *s)
+{
+	if (vtd_xlate_begin(cfg, x))
+		vtd_xlate_end(x, vtd_xlate_stages(gm, cfg, NULL, x, s));
+}
+
+/**
+ * vtd_translate_cached() - translate one request through the caches
+ * @gm: guest memory
+ * @cfg: the unit's state
+ * @c: the unit's caches; the caller serializes them
+ * @x: the request; the result is written back into it
+ * @s: scratch memory
+ *
+ * As vtd_translate(), with the context stage answered from the context
+ * cache and the leaf from the IOTLB when they hold them; successful results
+ * are cached.  A hit reads no guest memory.
+ */
+void vtd_translate_cached(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
+			  struct vtd_cache *c, struct vtd_xlate *x,
+			  struct vtd_xlate_scratch *s)
+{
+	if (vtd_xlate_begin(cfg, x))
+		vtd_xlate_end(x, vtd_xlate_stages(gm, cfg, c, x, s));
 }

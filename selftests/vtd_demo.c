@@ -48,6 +48,12 @@ static const char * const stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_WALK_LEAVES] = "leaves found",
 	[KVM_VTD_STAT_PC_INVALIDATIONS] = "PASID-cache invalidations",
 	[KVM_VTD_STAT_PIOTLB_INVALIDATIONS] = "PASID-IOTLB invalidations",
+	[KVM_VTD_STAT_CTX_CACHE_HITS] = "context cache hits",
+	[KVM_VTD_STAT_CTX_CACHE_MISSES] = "context cache misses",
+	[KVM_VTD_STAT_IOTLB_HITS] = "IOTLB hits",
+	[KVM_VTD_STAT_IOTLB_MISSES] = "IOTLB misses",
+	[KVM_VTD_STAT_CACHE_EVICTIONS] = "cache evictions",
+	[KVM_VTD_STAT_CACHE_INVALIDATED] = "cache entries invalidated",
 };
 
 #define DEV_SID		0x0008		/* 00:01.0 */

@@ -16,6 +16,7 @@
 #include "../walk.c"
 #include "../context.c"
 #include "../xlate.c"
+#include "../cache.c"
 
 #define MEM_BASE	0x100000ull
 #define MEM_PAGES	600
@@ -891,6 +892,186 @@ static void five_level_second_stage(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xl(e, 1ull << 57, false).fault, VTD_FR_ADDR_BEYOND_AW);
 }
 
+/* Cached translations: what each invalidation drops, and only that. */
+static struct vtd_xlate xc_(struct env *e, struct vtd_cache *c, bool pasid, u32 p, u64 iova,
+			    bool write)
+{
+	struct vtd_xlate x = {
+		.sid = SID, .pasid_present = pasid, .pasid = p, .iova = iova, .write = write,
+	};
+
+	e->mem.gm.pages_read = 0;
+	vtd_translate_cached(&e->mem.gm, &e->cfg, c, &x, e->s);
+	return x;
+}
+
+static struct vtd_cache *new_cache(struct kunit *test)
+{
+	struct vtd_cache *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	return c;
+}
+
+static void cache_legacy(struct kunit *test)
+{
+	struct env *e = new_env(test, 2, 0);	/* DID 42 */
+	struct vtd_cache *c = new_cache(test);
+	struct vtd_xlate x;
+
+	map4(e, 0x5000, 0x7000, RW);
+	map4(e, 0x6000, 0x8000, RW);
+	x = xc_(e, c, false, 0, 0x5123, false);
+	KUNIT_EXPECT_EQ(test, x.gpa, 0x7123);
+	KUNIT_EXPECT_EQ(test, e->mem.gm.pages_read, 2 + 4);
+	KUNIT_EXPECT_FALSE(test, x.ctx_cached || x.leaf_cached);
+	/* A hit reads nothing. */
+	x = xc_(e, c, false, 0, 0x5456, true);
+	KUNIT_EXPECT_EQ(test, x.gpa, 0x7456);
+	KUNIT_EXPECT_EQ(test, e->mem.gm.pages_read, 0);
+	KUNIT_EXPECT_TRUE(test, x.ctx_cached && x.leaf_cached);
+	KUNIT_EXPECT_EQ(test, xc_(e, c, false, 0, 0x6000, false).gpa, 0x8000);
+	KUNIT_EXPECT_EQ(test, e->mem.gm.pages_read, 4);	/* context cached */
+
+	/* The guest changes the PTE: the old translation stays cached... */
+	set_entry(&e->mem, T(3), 5, 0x9000 | VTD_PERM_R);
+	KUNIT_EXPECT_EQ(test, xc_(e, c, false, 0, 0x5000, false).gpa, 0x7000);
+	/* ...through invalidations of another domain or another page... */
+	vtd_cache_inv_iotlb(c, VTD_IOTLB_PAGE, 41, 0x5000, 0);
+	vtd_cache_inv_iotlb(c, VTD_IOTLB_DOMAIN, 41, 0, 0);
+	vtd_cache_inv_iotlb(c, VTD_IOTLB_PAGE, 42, 0x4000, 0);
+	vtd_cache_inv_iotlb(c, VTD_IOTLB_PAGE, 42, 0x6000, 0);
+	KUNIT_EXPECT_EQ(test, xc_(e, c, false, 0, 0x5000, false).gpa, 0x7000);
+	KUNIT_EXPECT_EQ(test, xc_(e, c, false, 0, 0x5000, true).gpa, 0x7000);
+	/* ...until the page's own: one path re-walked, exactly 4 pages. */
+	vtd_cache_inv_iotlb(c, VTD_IOTLB_PAGE, 42, 0x5000, 0);
+	x = xc_(e, c, false, 0, 0x5000, false);
+	KUNIT_EXPECT_EQ(test, x.gpa, 0x9000);
+	KUNIT_EXPECT_EQ(test, e->mem.gm.pages_read, 4);
+	KUNIT_EXPECT_EQ(test, xc_(e, c, false, 0, 0x5000, true).fault, VTD_FR_WRITE);
+	/* The neighbour invalidated with it by a 2-page mask, and its own DSI. */
+	vtd_cache_inv_iotlb(c, VTD_IOTLB_PAGE, 42, 0x4000, 2);	/* 0x4000-0x7fff */
+	KUNIT_EXPECT_EQ(test, xc_(e, c, false, 0, 0x6000, false).leaf_cached, false);
+	KUNIT_EXPECT_EQ(test, xc_(e, c, false, 0, 0x6000, false).leaf_cached, true);
+	vtd_cache_inv_iotlb(c, VTD_IOTLB_DOMAIN, 42, 0, 0);
+	KUNIT_EXPECT_EQ(test, xc_(e, c, false, 0, 0x6000, false).leaf_cached, false);
+
+	/* Context entry changed to not present: cached until invalidated. */
+	set_entry(&e->mem, CTXT, (SID & 0xff) * 2, 0);
+	KUNIT_EXPECT_EQ(test, xc_(e, c, false, 0, 0x6000, false).fault, 0);
+	vtd_cache_inv_context(c, VTD_CC_DEVICE, 42, SID ^ 0x8, 0);	/* other device */
+	vtd_cache_inv_context(c, VTD_CC_DEVICE, 41, SID, 0);		/* other domain */
+	vtd_cache_inv_context(c, VTD_CC_DOMAIN, 41, 0, 0);
+	KUNIT_EXPECT_TRUE(test, xc_(e, c, false, 0, 0x6000, false).ctx_cached);
+	vtd_cache_inv_context(c, VTD_CC_DEVICE, 42, SID ^ 0x7, 3);	/* any function */
+	x = xc_(e, c, false, 0, 0x6000, false);
+	KUNIT_EXPECT_EQ(test, x.fault, VTD_FR_CONTEXT_ENTRY_P);
+	/* Faults are not cached (CM): present again, found at once. */
+	set_entry(&e->mem, CTXT, (SID & 0xff) * 2, T(0) | 1);
+	KUNIT_EXPECT_EQ(test, xc_(e, c, false, 0, 0x6000, false).fault, 0);
+	/* A not-present leaf neither. */
+	KUNIT_EXPECT_EQ(test, xc_(e, c, false, 0, 0xa000, false).fault, VTD_FR_READ);
+	set_entry(&e->mem, T(3), 10, 0xb000 | RW);
+	KUNIT_EXPECT_EQ(test, xc_(e, c, false, 0, 0xa000, false).gpa, 0xb000);
+	/* A global flush (SRTP, TE, reset) drops everything. */
+	vtd_cache_flush(c);
+	x = xc_(e, c, false, 0, 0xa000, false);
+	KUNIT_EXPECT_FALSE(test, x.ctx_cached || x.leaf_cached);
+	KUNIT_EXPECT_EQ(test, c->invalidated, 5);
+}
+
+static void cache_scalable(struct kunit *test)
+{
+	struct env *e = new_sm_env(test);
+	struct vtd_cache *c = new_cache(test);
+	u64 iova = 0x12345678000ull;
+	struct vtd_xlate x;
+
+	set_pe(e, 0, PE_SS(2), 42, 0);
+	set_pe(e, 5, PE_FS, 7, FS(0));
+	map4(e, 0x5000, 0x7000, RW);
+	fsmap4(e, iova, 0x9abc000, FS_PWU);
+	x = xc_(e, c, true, 5, iova, false);
+	KUNIT_EXPECT_EQ(test, x.gpa, 0x9abc000);
+	KUNIT_EXPECT_EQ(test, e->mem.gm.pages_read, 2 + 2 + 4);
+	KUNIT_EXPECT_EQ(test, xc_(e, c, false, 0, 0x5000, false).gpa, 0x7000);
+	KUNIT_EXPECT_TRUE(test, xc_(e, c, true, 5, iova, false).leaf_cached);
+	/* A write through a leaf cached by a read re-walks (it sets D). */
+	x = xc_(e, c, true, 5, iova, true);
+	KUNIT_EXPECT_FALSE(test, x.leaf_cached);
+	KUNIT_EXPECT_EQ(test, x.ad_writes, 1);
+	KUNIT_EXPECT_TRUE(test, xc_(e, c, true, 5, iova, true).leaf_cached);
+
+	/* IOTLB descriptors leave first-stage leaves, PIOTLB ones take them. */
+	fsmap4(e, iova, 0x5555000, FS_PWU | FS_A | FS_D);
+	vtd_cache_inv_iotlb(c, VTD_IOTLB_GLOBAL, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, xc_(e, c, true, 5, iova, false).gpa, 0x9abc000);
+	KUNIT_EXPECT_FALSE(test, xc_(e, c, false, 0, 0x5000, false).leaf_cached);
+	vtd_cache_inv_piotlb(c, VTD_PIOTLB_PAGE, 7, 6, iova, 0);	/* other PASID */
+	vtd_cache_inv_piotlb(c, VTD_PIOTLB_PAGE, 8, 5, iova, 0);	/* other domain */
+	vtd_cache_inv_piotlb(c, VTD_PIOTLB_PAGE, 7, 5, iova + 0x1000, 0);
+	KUNIT_EXPECT_EQ(test, xc_(e, c, true, 5, iova, false).gpa, 0x9abc000);
+	vtd_cache_inv_piotlb(c, VTD_PIOTLB_PAGE, 7, 5, iova, 0);
+	KUNIT_EXPECT_EQ(test, xc_(e, c, true, 5, iova, false).gpa, 0x5555000);
+	KUNIT_EXPECT_TRUE(test, xc_(e, c, false, 0, 0x5000, false).leaf_cached);
+	vtd_cache_inv_piotlb(c, VTD_PIOTLB_PASID, 7, 5, 0, 0);
+	KUNIT_EXPECT_FALSE(test, xc_(e, c, true, 5, iova, false).leaf_cached);
+	KUNIT_EXPECT_TRUE(test, xc_(e, c, false, 0, 0x5000, false).leaf_cached);
+
+	/* The PASID entry switched to pass-through: cached until PC inv. */
+	set_pe(e, 5, (VTD_PGTT_PT << 6) | 1, 7, 0);
+	KUNIT_EXPECT_EQ(test, xc_(e, c, true, 5, iova, false).mode, VTD_XM_SM_FS);
+	vtd_cache_inv_pasid(c, VTD_PC_PASID, 7, 6);
+	vtd_cache_inv_pasid(c, VTD_PC_PASID, 8, 5);
+	vtd_cache_inv_pasid(c, VTD_PC_DOMAIN, 8, 0);
+	KUNIT_EXPECT_EQ(test, xc_(e, c, true, 5, iova, false).mode, VTD_XM_SM_FS);
+	vtd_cache_inv_pasid(c, VTD_PC_PASID, 7, 5);
+	x = xc_(e, c, true, 5, iova, false);
+	KUNIT_EXPECT_EQ(test, x.mode, VTD_XM_SM_PT);
+	KUNIT_EXPECT_EQ(test, x.gpa, iova);
+	/* The domain-selective one of the RID_PASID entry's domain. */
+	KUNIT_EXPECT_TRUE(test, xc_(e, c, false, 0, 0x5000, false).ctx_cached);
+	vtd_cache_inv_pasid(c, VTD_PC_DOMAIN, 42, 0);
+	KUNIT_EXPECT_FALSE(test, xc_(e, c, false, 0, 0x5000, false).ctx_cached);
+	/* A global one drops every cached PASID entry. */
+	KUNIT_EXPECT_TRUE(test, xc_(e, c, true, 5, iova, false).ctx_cached);
+	vtd_cache_inv_pasid(c, VTD_PC_GLOBAL, 0, 0);
+	KUNIT_EXPECT_FALSE(test, xc_(e, c, true, 5, iova, false).ctx_cached);
+	/* Context-cache invalidations select scalable-mode entries by device. */
+	vtd_cache_inv_context(c, VTD_CC_DEVICE, 0, SID ^ 1, 0);
+	KUNIT_EXPECT_TRUE(test, xc_(e, c, true, 5, iova, false).ctx_cached);
+	vtd_cache_inv_context(c, VTD_CC_DEVICE, 0, SID, 0);
+	KUNIT_EXPECT_FALSE(test, xc_(e, c, true, 5, iova, false).ctx_cached);
+}
+
+static void cache_bounds(struct kunit *test)
+{
+	struct env *e = new_env(test, 2, 0);
+	struct vtd_cache *c = new_cache(test);
+	unsigned int i, hits = 0;
+
+	/* 1024 pages through a 512-entry IOTLB: bounded, evictions counted. */
+	set_entry(&e->mem, T(0), 0, T(1) | RW);
+	set_entry(&e->mem, T(1), 0, T(2) | RW);
+	set_entry(&e->mem, T(2), 0, T(3) | RW);
+	set_entry(&e->mem, T(2), 1, T(4) | RW);
+	for (i = 0; i < 512; i++) {
+		set_entry(&e->mem, T(3), i, ((u64)i << 12) | RW);
+		set_entry(&e->mem, T(4), i, ((u64)(i + 512) << 12) | RW);
+	}
+	for (i = 0; i < 1024; i++)
+		KUNIT_EXPECT_EQ(test, xc_(e, c, false, 0, (u64)i << 12, false).gpa, (u64)i << 12);
+	KUNIT_EXPECT_GE(test, c->evictions, 1024 - VTD_IOTLB_ENTRIES);
+	for (i = 0; i < 1024; i++) {
+		struct vtd_xlate x = xc_(e, c, false, 0, (u64)i << 12, false);
+
+		KUNIT_EXPECT_EQ(test, x.gpa, (u64)i << 12);
+		hits += x.leaf_cached;
+	}
+	KUNIT_EXPECT_LE(test, hits, VTD_IOTLB_ENTRIES);
+	KUNIT_EXPECT_GT(test, hits, 0);
+}
+
 static struct kunit_case kvm_vtd_walk_cases[] = {
 	KUNIT_CASE(translate_4k),
 	KUNIT_CASE(three_levels_and_large_pages),
@@ -904,6 +1085,9 @@ static struct kunit_case kvm_vtd_walk_cases[] = {
 	KUNIT_CASE(sm_structures),
 	KUNIT_CASE(first_stage),
 	KUNIT_CASE(five_level_second_stage),
+	KUNIT_CASE(cache_legacy),
+	KUNIT_CASE(cache_scalable),
+	KUNIT_CASE(cache_bounds),
 	{}
 };
 

@@ -199,6 +199,13 @@ struct kvm_vtd_translation {
  *	completed.
  * @KVM_VTD_STAT_PIOTLB_INVALIDATIONS: PASID-based IOTLB invalidation
  *	descriptors completed.
+ * @KVM_VTD_STAT_CTX_CACHE_HITS: translations whose root/context/PASID stage
+ *	the context cache answered.
+ * @KVM_VTD_STAT_CTX_CACHE_MISSES: translations that read those structures.
+ * @KVM_VTD_STAT_IOTLB_HITS: translations whose leaf the IOTLB answered.
+ * @KVM_VTD_STAT_IOTLB_MISSES: translations that walked the page table.
+ * @KVM_VTD_STAT_CACHE_EVICTIONS: cached entries replaced by new ones.
+ * @KVM_VTD_STAT_CACHE_INVALIDATED: cached entries dropped by invalidations.
  * @KVM_VTD_STAT_NR: number of counters this header knows about.
  *
  * New counters are only ever appended, so an index keeps its meaning.
@@ -228,6 +235,12 @@ enum kvm_vtd_stat {
 	KVM_VTD_STAT_WALK_LEAVES,
 	KVM_VTD_STAT_PC_INVALIDATIONS,
 	KVM_VTD_STAT_PIOTLB_INVALIDATIONS,
+	KVM_VTD_STAT_CTX_CACHE_HITS,
+	KVM_VTD_STAT_CTX_CACHE_MISSES,
+	KVM_VTD_STAT_IOTLB_HITS,
+	KVM_VTD_STAT_IOTLB_MISSES,
+	KVM_VTD_STAT_CACHE_EVICTIONS,
+	KVM_VTD_STAT_CACHE_INVALIDATED,
 	KVM_VTD_STAT_NR,
 };
 

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-vtd: the context cache and the IOTLB (see cache.h), and what each
+ * invalidation drops from them (VT-d spec, "Context-cache Invalidate
+ * Descriptor", "IOTLB Invalidate Descriptor", "PASID-cache Invalidate
+ * Descriptor", "PASID-based-IOTLB Invalidate Descriptor").
+ */
+#include <linux/bits.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
+#include <linux/string.h>
+
+#include "cache.h"
+#include "regs.h"
+
+#define CTX_BITS	ilog2(VTD_CTX_CACHE_ENTRIES)
+#define TLB_BITS	ilog2(VTD_IOTLB_ENTRIES)
+
+static const unsigned int leaf_shifts[] = { 12, 21, 30 };
+
+static struct vtd_ctx_cache_entry *ctx_slot(struct vtd_cache *c, const struct vtd_xlate *x)
+{
+	u64 key = x->sid | (u64)x->pasid_present << 16 | (u64)x->pasid << 17;
+
+	return &c->ctx[hash_64(key, CTX_BITS)];
+}
+
+static bool ctx_match(const struct vtd_ctx_cache_entry *e, const struct vtd_xlate *x)
+{
+	return e->valid && e->sid == x->sid && e->pasid_present == x->pasid_present &&
+	       e->pasid == (x->pasid_present ? x->pasid : 0);
+}
+
+/**
+ * vtd_cache_ctx_lookup() - the cached context stage of a request
+ * @c: the caches
+ * @x: the request (source-id, PASID)
+ * @xc: out: the cached result
+ *
+ * Return: true on a hit.
+ */
+bool vtd_cache_ctx_lookup(struct vtd_cache *c, const struct vtd_xlate *x,
+			  struct vtd_xlate_ctx *xc)
+{
+	struct vtd_ctx_cache_entry *e = ctx_slot(c, x);
+
+	if (!ctx_match(e, x)) {
+		c->ctx_misses++;
+		return false;
+	}
+	c->ctx_hits++;
+	*xc = e->xc;
+	return true;
+}
+
+/**
+ * vtd_cache_ctx_insert() - cache a successful context stage
+ * @c: the caches
+ * @x: the request
+ * @xc: what the structures resolved to
+ */
+void vtd_cache_ctx_insert(struct vtd_cache *c, const struct vtd_xlate *x,
+			  const struct vtd_xlate_ctx *xc)
+{
+	struct vtd_ctx_cache_entry *e = ctx_slot(c, x);
+
+	if (e->valid && !ctx_match(e, x))
+		c->evictions++;
+	e->valid = true;
+	e->sid = x->sid;
+	e->pasid_present = x->pasid_present;
+	e->pasid = x->pasid_present ? x->pasid : 0;
+	e->xc = *xc;
+}
+
+static struct vtd_iotlb_entry *tlb_slot(struct vtd_cache *c, const struct vtd_xlate_ctx *xc,
+					u64 addr, unsigned int shift)
+{
+	u64 key = (addr >> shift) ^ (u64)xc->did << 40 ^ (u64)xc->pasid << 20 ^
+		  (u64)shift << 58 ^ (u64)xc->first_stage << 63;
+
+	return &c->tlb[hash_64(key, TLB_BITS)];
+}
+
+static bool tlb_match(const struct vtd_iotlb_entry *e, const struct vtd_xlate_ctx *xc,
+		      u64 addr, unsigned int shift)
+{
+	return e->valid && e->first_stage == xc->first_stage && e->did == xc->did &&
+	       e->pasid == xc->pasid && e->leaf.size == 1ull << shift &&
+	       e->leaf.iova == (addr & ~((1ull << shift) - 1));
+}
+
+/**
+ * vtd_cache_tlb_lookup() - the cached leaf of an address
+ * @c: the caches
+ * @xc: the request's context stage (domain, PASID, stage)
+ * @addr: the address as the walk sees it
+ * @write: a write request: a first-stage leaf not yet dirty is a miss (the
+ *	walk sets D)
+ * @leaf: out: the cached leaf
+ *
+ * Return: true on a hit.
+ */
+bool vtd_cache_tlb_lookup(struct vtd_cache *c, const struct vtd_xlate_ctx *xc, u64 addr,
+			  bool write, struct vtd_leaf *leaf)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(leaf_shifts); i++) {
+		struct vtd_iotlb_entry *e = tlb_slot(c, xc, addr, leaf_shifts[i]);
+
+		if (!tlb_match(e, xc, addr, leaf_shifts[i]))
+			continue;
+		if (write && e->first_stage && !e->dirty)
+			break;
+		c->tlb_hits++;
+		*leaf = e->leaf;
+		return true;
+	}
+	c->tlb_misses++;
+	return false;
+}
+
+/**
+ * vtd_cache_tlb_insert() - cache the leaf of a successful translation
+ * @c: the caches
+ * @xc: the request's context stage
+ * @leaf: the leaf
+ * @write: the translation was a write (a first-stage leaf is now dirty)
+ */
+void vtd_cache_tlb_insert(struct vtd_cache *c, const struct vtd_xlate_ctx *xc,
+			  const struct vtd_leaf *leaf, bool write)
+{
+	unsigned int shift = __builtin_ctzll(leaf->size);
+	struct vtd_iotlb_entry *e = tlb_slot(c, xc, leaf->iova, shift);
+
+	if (e->valid && !tlb_match(e, xc, leaf->iova, shift))
+		c->evictions++;
+	e->valid = true;
+	e->first_stage = xc->first_stage;
+	e->dirty = write;
+	e->did = xc->did;
+	e->pasid = xc->pasid;
+	e->leaf = *leaf;
+}
+
+/**
+ * vtd_cache_flush() - drop everything (translation state switch, reset)
+ * @c: the caches
+ */
+void vtd_cache_flush(struct vtd_cache *c)
+{
+	memset(c->ctx, 0, sizeof(c->ctx));
+	memset(c->tlb, 0, sizeof(c->tlb));
+}
+
+static bool ctx_scalable(const struct vtd_ctx_cache_entry *e)
+{
+	return e->xc.mode == VTD_XM_SM_FS || e->xc.mode == VTD_XM_SM_SS ||
+	       e->xc.mode == VTD_XM_SM_PT;
+}
+
+static void ctx_drop(struct vtd_cache *c, struct vtd_ctx_cache_entry *e)
+{
+	e->valid = false;
+	c->invalidated++;
+}
+
+/**
+ * vtd_cache_inv_context() - a context-cache invalidation
+ * @c: the caches
+ * @gran: VTD_CC_GLOBAL, VTD_CC_DOMAIN or VTD_CC_DEVICE (as performed)
+ * @did: domain-id (domain- and device-selective)
+ * @sid: source-id (device-selective)
+ * @fm: function mask: 1, 2 or 3 ignore the low 1, 2 or 3 bits of the
+ *	function number (device-selective)
+ *
+ * Drops the cached context stages of the named devices; in scalable mode
+ * that includes the PASID entries cached with them, which were reached
+ * through the context entry being invalidated.  Legacy context entries
+ * carry the domain-id the descriptor selects by; scalable-mode ones do not,
+ * so there a domain-selective invalidation drops them all and a
+ * device-selective one selects by source-id only.
+ */
+void vtd_cache_inv_context(struct vtd_cache *c, u8 gran, u16 did, u16 sid, u8 fm)
+{
+	u16 mask = ~((0x7 << (3 - fm)) & 0x7);
+	unsigned int i;
+
+	for (i = 0; i < VTD_CTX_CACHE_ENTRIES; i++) {
+		struct vtd_ctx_cache_entry *e = &c->ctx[i];
+		bool did_ok;
+
+		if (!e->valid)
+			continue;
+		did_ok = ctx_scalable(e) || e->xc.did == did;
+		if (gran == VTD_CC_GLOBAL || (gran == VTD_CC_DOMAIN && did_ok) ||
+		    (gran == VTD_CC_DEVICE && did_ok && (e->sid & mask) == (sid & mask)))
+			ctx_drop(c, e);
+	}
+}
+
+/**
+ * vtd_cache_inv_pasid() - a PASID-cache invalidation
+ * @c: the caches
+ * @gran: VTD_PC_GLOBAL, VTD_PC_DOMAIN or VTD_PC_PASID
+ * @did: domain-id (domain- and PASID-selective)
+ * @pasid: PASID (PASID-selective)
+ *
+ * Drops the cached scalable-mode context stages whose PASID entry is named;
+ * legacy-mode ones have no PASID entry and stay.
+ */
+void vtd_cache_inv_pasid(struct vtd_cache *c, u8 gran, u16 did, u32 pasid)
+{
+	unsigned int i;
+
+	for (i = 0; i < VTD_CTX_CACHE_ENTRIES; i++) {
+		struct vtd_ctx_cache_entry *e = &c->ctx[i];
+
+		if (!e->valid || !ctx_scalable(e))
+			continue;
+		if (gran == VTD_PC_GLOBAL ||
+		    (gran == VTD_PC_DOMAIN && e->xc.did == did) ||
+		    (gran == VTD_PC_PASID && e->xc.did == did && e->xc.pasid == pasid))
+			ctx_drop(c, e);
+	}
+}
+
+static bool tlb_overlaps(const struct vtd_iotlb_entry *e, u64 addr, u8 am)
+{
+	u64 last = addr + (4096ull << am) - 1;
+
+	return e->leaf.iova <= last && addr <= e->leaf.iova + e->leaf.size - 1;
+}
+
+/**
+ * vtd_cache_inv_iotlb() - an IOTLB invalidation
+ * @c: the caches
+ * @gran: VTD_IOTLB_GLOBAL, VTD_IOTLB_DOMAIN or VTD_IOTLB_PAGE (as performed)
+ * @did: domain-id (domain- and page-selective)
+ * @addr: first address, aligned to 2^@am pages (page-selective)
+ * @am: address mask: 2^@am pages (page-selective)
+ *
+ * Drops second-stage leaves only: first-stage ones belong to PASID-based
+ * IOTLB invalidations.
+ */
+void vtd_cache_inv_iotlb(struct vtd_cache *c, u8 gran, u16 did, u64 addr, u8 am)
+{
+	unsigned int i;
+
+	for (i = 0; i < VTD_IOTLB_ENTRIES; i++) {
+		struct vtd_iotlb_entry *e = &c->tlb[i];
+
+		if (!e->valid || e->first_stage)
+			continue;
+		if (gran == VTD_IOTLB_GLOBAL ||
+		    (gran == VTD_IOTLB_DOMAIN && e->did == did) ||
+		    (gran == VTD_IOTLB_PAGE && e->did == did && tlb_overlaps(e, addr, am))) {
+			e->valid = false;
+			c->invalidated++;
+		}
+	}
+}
+
+/**
+ * vtd_cache_inv_piotlb() - a PASID-based IOTLB invalidation
+ * @c: the caches
+ * @gran: VTD_PIOTLB_PASID or VTD_PIOTLB_PAGE
+ * @did: domain-id
+ * @pasid: PASID
+ * @addr: first address (page-selective)
+ * @am: address mask (page-selective)
+ *
+ * Drops the first-stage leaves of that domain and PASID (in the range).
+ */
+void vtd_cache_inv_piotlb(struct vtd_cache *c, u8 gran, u16 did, u32 pasid, u64 addr, u8 am)
+{
+	unsigned int i;
+
+	for (i = 0; i < VTD_IOTLB_ENTRIES; i++) {
+		struct vtd_iotlb_entry *e = &c->tlb[i];
+
+		if (!e->valid || !e->first_stage || e->did != did || e->pasid != pasid)
+			continue;
+		if (gran == VTD_PIOTLB_PASID || tlb_overlaps(e, addr, am)) {
+			e->valid = false;
+			c->invalidated++;
+		}
+	}
+}
