@@ -294,6 +294,68 @@ static void guest_code_sm(void)
 	GUEST_DONE();
 }
 
+/*
+ * Cache invalidation from the guest: SID_A (domain 1) maps IOVA 0x5000 and
+ * 0x6000 in a 4-level table; the guest rewrites the 0x5000 PTE, then
+ * invalidates through the queue with descriptors that miss it (another
+ * domain, another page) before the one that names it; then it clears the
+ * context entry and invalidates another device's context before its own.
+ */
+#define CI_DID		1
+
+static uint64_t ci_queue, ci_tail;
+
+static void ci_submit(uint64_t lo, uint64_t hi)
+{
+	uint64_t *q = tva(ci_queue);
+
+	q[ci_tail / 8] = lo;
+	q[ci_tail / 8 + 1] = hi;
+	ci_tail += 16;
+	wr64(R, IQT, ci_tail);
+	GUEST_ASSERT_EQ(rd64(R, IQH), ci_tail);	/* processed in the write */
+}
+
+static void guest_code_cache(void)
+{
+	uint64_t root = alloc_table(), ctx = alloc_table(), l4 = alloc_table();
+	uint64_t l3 = alloc_table(), l2 = alloc_table(), l1 = alloc_table();
+	uint64_t *ce = tva(ctx) + (SID_A & 0xff) * 2;
+	int i;
+
+	ci_queue = alloc_table();
+	tva(root)[0] = ctx | 1;
+	ce[0] = l4 | 1;
+	ce[1] = 2 | (CI_DID << 8);
+	tva(l4)[0] = l3 | 3;
+	tva(l3)[0] = l2 | 3;
+	tva(l2)[0] = l1 | 3;
+	tva(l1)[5] = 0x7000 | 3;
+	tva(l1)[6] = 0x8000 | 3;
+	enable_translation(root);
+	wr64(R, IQT, 0);
+	wr64(R, IQA, ci_queue);
+	wr32(R, GCMD, GCMD_TE | GCMD_QIE);
+	for (i = 0; i < 1000 && !(rd32(R, GSTS) & GSTS_QIES); i++)
+		;
+	GUEST_SYNC(1);		/* the host fills its caches */
+
+	tva(l1)[5] = 0x9000 | 3;
+	ci_submit(0x32 | ((CI_DID + 1ull) << 16), 0x5000);	/* PSI, other domain */
+	GUEST_SYNC(2);
+	ci_submit(0x32 | ((uint64_t)CI_DID << 16), 0x6000);	/* PSI, other page */
+	GUEST_SYNC(3);
+	ci_submit(0x32 | ((uint64_t)CI_DID << 16), 0x5000);	/* PSI, that page */
+	GUEST_SYNC(4);
+
+	ce[0] = 0;
+	ci_submit(0x31 | ((uint64_t)CI_DID << 16) | ((uint64_t)(SID_A + 8) << 32), 0);
+	GUEST_SYNC(5);
+	ci_submit(0x31 | ((uint64_t)CI_DID << 16) | ((uint64_t)SID_A << 32), 0);
+	GUEST_SYNC(6);
+	GUEST_DONE();
+}
+
 static void fault_handler(struct ex_regs *regs)
 {
 	WRITE_ONCE(fault_irqs, fault_irqs + 1);
@@ -676,6 +738,55 @@ TEST(scalable_tables)
 	ASSERT_EQ(0, (hi >> 62) & 1);			/* T1: a write */
 	ASSERT_EQ((3ull << 45) + 0x1000, vtd_reg_get(f.fd, fro));
 
+	close(f.fd);
+	kvm_vm_free(f.vm);
+}
+
+/* Translate SID_A's @iova: the result and the pages it read. */
+static void ci_xlate(struct fixture *f, uint64_t iova, uint64_t gpa, uint8_t fault,
+		     uint64_t walk_pages, uint64_t ctx_pages)
+{
+	uint64_t w0 = vtd_stat(f->fd, KVM_VTD_STAT_WALK_PAGES_READ);
+	uint64_t c0 = vtd_stat(f->fd, KVM_VTD_STAT_CTX_PAGES_READ);
+	struct kvm_vtd_translation t;
+
+	TEST_ASSERT_EQ(0, xlate(f->fd, SID_A, iova, KVM_VTD_TRANSLATE_NO_FAULT, &t));
+	TEST_ASSERT_EQ(fault, t.fault_reason);
+	TEST_ASSERT_EQ(gpa, t.gpa);
+	TEST_ASSERT_EQ(walk_pages, vtd_stat(f->fd, KVM_VTD_STAT_WALK_PAGES_READ) - w0);
+	TEST_ASSERT_EQ(ctx_pages, vtd_stat(f->fd, KVM_VTD_STAT_CTX_PAGES_READ) - c0);
+}
+
+TEST(cache_invalidation)
+{
+	struct fixture f;
+	struct ucall uc;
+
+	setup(&f, guest_code_cache, false);
+	ci_xlate(&f, 0x5000, 0x7000, 0, 4, 2);		/* miss: 2 + 4 pages */
+	ci_xlate(&f, 0x6000, 0x8000, 0, 4, 0);
+	ci_xlate(&f, 0x5000, 0x7000, 0, 0, 0);		/* hit */
+
+	sync_stage(&f, 2);	/* PTE changed, PSI of another domain */
+	ci_xlate(&f, 0x5000, 0x7000, 0, 0, 0);
+	sync_stage(&f, 3);	/* PSI of another page: that one re-walks */
+	ci_xlate(&f, 0x5000, 0x7000, 0, 0, 0);
+	ci_xlate(&f, 0x6000, 0x8000, 0, 4, 0);
+	sync_stage(&f, 4);	/* PSI of the page: exactly one path re-walked */
+	ci_xlate(&f, 0x5000, 0x9000, 0, 4, 0);
+	ci_xlate(&f, 0x6000, 0x8000, 0, 0, 0);
+
+	sync_stage(&f, 5);	/* context cleared, another device invalidated */
+	ci_xlate(&f, 0x5000, 0x9000, 0, 0, 0);
+	sync_stage(&f, 6);	/* its own context invalidated */
+	ci_xlate(&f, 0x5000, 0, 0x2, 0, 2);
+	ASSERT_EQ(3, vtd_stat(f.fd, KVM_VTD_STAT_IOTLB_INVALIDATIONS));
+	ASSERT_EQ(2, vtd_stat(f.fd, KVM_VTD_STAT_CC_INVALIDATIONS));
+	/* Dropped: the 0x6000 leaf, the 0x5000 leaf, SID_A's context. */
+	ASSERT_EQ(3, vtd_stat(f.fd, KVM_VTD_STAT_CACHE_INVALIDATED));
+
+	vcpu_run(f.vcpu);
+	ASSERT_EQ(UCALL_DONE, get_ucall(f.vcpu, &uc));
 	close(f.fd);
 	kvm_vm_free(f.vm);
 }
