@@ -30,46 +30,46 @@
 #define VTD_DESC_SIZE	16
 #define VTD_DESC_SIZE_256	32
 
-/* Execute one valid descriptor. */
-static void kvm_vtd_qi_exec(struct kvm_vtd *vtd, const struct vtd_desc *d,
-			    struct vtd_events *ev)
-{
-	switch (d->type) {
-	case VTD_DESC_CC:
-		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_CC_INVALIDATIONS);
-		trace_kvm_vtd_inv(vtd->id, "qi-context", &d->inv);
-		kvm_vtd_invalidate(vtd, d->type, &d->inv);
-		break;
-	case VTD_DESC_IOTLB:
-		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_IOTLB_INVALIDATIONS);
-		trace_kvm_vtd_inv(vtd->id, "qi-iotlb", &d->inv);
-		kvm_vtd_invalidate(vtd, d->type, &d->inv);
-		break;
-	case VTD_DESC_PC:
-		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_PC_INVALIDATIONS);
-		trace_kvm_vtd_inv(vtd->id, "qi-pasid-cache", &d->inv);
-		kvm_vtd_invalidate(vtd, d->type, &d->inv);
-		break;
-	case VTD_DESC_PIOTLB:
-		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_PIOTLB_INVALIDATIONS);
-		trace_kvm_vtd_inv(vtd->id, "qi-piotlb", &d->inv);
-		kvm_vtd_invalidate(vtd, d->type, &d->inv);
-		break;
-	case VTD_DESC_WAIT:
-		/*
-		 * A status write to where no memory is behaves as a DMA write
-		 * to nowhere: it is dropped (and traced), the queue goes on.
-		 */
-		if (d->wait_sw) {
-			__le32 data = cpu_to_le32(d->wait_data);
-			int rc = kvm_write_guest(vtd->kvm, d->wait_addr, &data, sizeof(data));
+/* The counter and trace name of each invalidation type. */
+static const struct {
+	enum kvm_vtd_stat stat;
+	const char *name;
+} kvm_vtd_qi_inv[] = {
+	[VTD_DESC_CC] = { KVM_VTD_STAT_CC_INVALIDATIONS, "qi-context" },
+	[VTD_DESC_IOTLB] = { KVM_VTD_STAT_IOTLB_INVALIDATIONS, "qi-iotlb" },
+	[VTD_DESC_PIOTLB] = { KVM_VTD_STAT_PIOTLB_INVALIDATIONS, "qi-piotlb" },
+	[VTD_DESC_PC] = { KVM_VTD_STAT_PC_INVALIDATIONS, "qi-pasid-cache" },
+};
 
-			trace_kvm_vtd_qi_wait(vtd->id, d->wait_addr, d->wait_data, rc);
-		}
-		if (d->wait_if)
-			vtd_rf_inv_event(&vtd->rf, ev);
-		break;
+/* Execute one valid descriptor: 0, or the IQEI code of its failure. */
+static int kvm_vtd_qi_exec(struct kvm_vtd *vtd, const struct vtd_desc *d,
+			   struct vtd_events *ev)
+{
+	__le32 data;
+	int rc;
+
+	if (d->type != VTD_DESC_WAIT) {
+		kvm_vtd_stat_inc(vtd, kvm_vtd_qi_inv[d->type].stat);
+		trace_kvm_vtd_inv(vtd->id, kvm_vtd_qi_inv[d->type].name, &d->inv);
+		kvm_vtd_invalidate(vtd, d->type, &d->inv);
+		return 0;
 	}
+	if (d->wait_sw) {
+		/*
+		 * A status write that no guest memory backs is a queue error
+		 * at this descriptor (IQEI 2, the code for the queue's memory
+		 * accesses failing): the guest would otherwise wait forever.
+		 */
+		data = cpu_to_le32(d->wait_data);
+		rc = kvm_write_guest(vtd->kvm, d->wait_addr, &data, sizeof(data));
+		trace_kvm_vtd_qi_wait(vtd->id, d->wait_addr, d->wait_data, rc);
+		if (rc)
+			return VTD_IQEI_FETCH;
+	}
+	if (d->wait_if)
+		vtd_rf_inv_event(&vtd->rf, ev);
+	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_QI_WAITS);
+	return 0;
 }
 
 /**
@@ -89,6 +89,7 @@ void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev)
 	u64 tail = vtd_rf_read64(rf, VTD_IQT_REG);
 	__le64 *page = vtd->qi_page;
 	u64 page_start = ~0ull;
+	unsigned int done = 0;
 	int err = 0;
 
 	lockdep_assert_held(&vtd->lock);
@@ -126,11 +127,16 @@ void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev)
 		trace_kvm_vtd_qi_desc(vtd->id, head, lo, hi, err);
 		if (err)
 			break;
+		err = kvm_vtd_qi_exec(vtd, &d, ev);
+		if (err)
+			break;
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_QI_DESCRIPTORS);
-		kvm_vtd_qi_exec(vtd, &d, ev);
 		head = (head + dsize) % qsize;
+		done++;
 	}
 	rf->val[VTD_IQH_REG / 8] = head;
+	if (done)
+		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_QI_DRAINS);
 out:
 	if (err) {
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_QI_ERRORS);

@@ -40,6 +40,8 @@ static const char * const kvm_vtd_stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_IOTLB_MISSES]	= "iotlb_misses",
 	[KVM_VTD_STAT_CACHE_EVICTIONS]	= "cache_evictions",
 	[KVM_VTD_STAT_CACHE_INVALIDATED] = "cache_invalidated",
+	[KVM_VTD_STAT_QI_DRAINS]	= "qi_drains",
+	[KVM_VTD_STAT_QI_WAITS]		= "qi_waits",
 };
 
 /**

@@ -54,6 +54,8 @@ static const char * const stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_IOTLB_MISSES] = "IOTLB misses",
 	[KVM_VTD_STAT_CACHE_EVICTIONS] = "cache evictions",
 	[KVM_VTD_STAT_CACHE_INVALIDATED] = "cache entries invalidated",
+	[KVM_VTD_STAT_QI_DRAINS] = "queue drains",
+	[KVM_VTD_STAT_QI_WAITS] = "wait descriptors",
 };
 
 #define DEV_SID		0x0008		/* 00:01.0 */

@@ -687,7 +687,12 @@ TEST(invalidation_queue_256)
 	vtd_vm_free(&t);
 }
 
-/* A unit without scalable mode has no DW bit and no PASID types. */
+#define NOWHERE		0xf000000000ull		/* no memslot */
+
+/*
+ * A unit without scalable mode has no DW bit and no PASID types; a wait
+ * status address and a queue base without guest memory are queue errors.
+ */
 static void guest_queue_no_sm(void)
 {
 	wr64(R, IQT, 0);
@@ -699,16 +704,46 @@ static void guest_queue_no_sm(void)
 	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
 	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 3);
 	GUEST_ASSERT_EQ(rd64(R, IQH), 0);
+
+	/* A wait whose status write has no memory: IQE at the wait. */
+	qdesc(0, 0x11, 0);
+	qdesc(1, 0x25 | (0x1234ull << 32), NOWHERE);
+	qdesc(2, 0x11, 0);
+	wr64(R, IQT, 3 * 16);
+	wr32(R, FSTS, FSTS_IQE);
+	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 2);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 16);
+	qdesc(1, 0x25 | (0x1234ull << 32), status_gpa);
+	wr32(R, FSTS, FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 3 * 16);
+	GUEST_ASSERT_EQ(READ_ONCE(*status_gva), 0x1234);
+
+	/* A queue base without memory: the fetch fails, nothing runs. */
+	gcmd(GCMD_QIE, false, GSTS_QIES);
+	wr64(R, IQT, 0);
+	wr64(R, IQA, NOWHERE);
+	gcmd(GCMD_QIE, true, GSTS_QIES);
+	wr64(R, IQT, 16);
+	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 2);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 0);
 	GUEST_DONE();
 }
 
-TEST(invalidation_queue_no_scalable_mode)
+TEST(invalidation_queue_errors)
 {
 	struct vtd_vm t;
 
 	vtd_vm_create(&t, guest_queue_no_sm, 0, 0);
 	run_stage(&t, -1);
+	ASSERT_EQ(1, t.exits);
 	ASSERT_EQ(0, vtd_stat(t.fd, KVM_VTD_STAT_PC_INVALIDATIONS));
+	ASSERT_EQ(3, vtd_stat(t.fd, KVM_VTD_STAT_QI_ERRORS));
+	/* Drains that ran descriptors: the first CC, then the other three. */
+	ASSERT_EQ(3, vtd_stat(t.fd, KVM_VTD_STAT_QI_DESCRIPTORS));
+	ASSERT_EQ(2, vtd_stat(t.fd, KVM_VTD_STAT_QI_DRAINS));
+	ASSERT_EQ(1, vtd_stat(t.fd, KVM_VTD_STAT_QI_WAITS));	/* the failed one is not */
 	vtd_vm_free(&t);
 }
 

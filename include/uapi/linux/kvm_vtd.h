@@ -206,6 +206,9 @@ struct kvm_vtd_translation {
  * @KVM_VTD_STAT_IOTLB_MISSES: translations that walked the page table.
  * @KVM_VTD_STAT_CACHE_EVICTIONS: cached entries replaced by new ones.
  * @KVM_VTD_STAT_CACHE_INVALIDATED: cached entries dropped by invalidations.
+ * @KVM_VTD_STAT_QI_DRAINS: queue runs that processed at least one
+ *	descriptor (QI_DESCRIPTORS / QI_DRAINS is the mean batch).
+ * @KVM_VTD_STAT_QI_WAITS: invalidation wait descriptors completed.
  * @KVM_VTD_STAT_NR: number of counters this header knows about.
  *
  * New counters are only ever appended, so an index keeps its meaning.
@@ -241,6 +244,8 @@ enum kvm_vtd_stat {
 	KVM_VTD_STAT_IOTLB_MISSES,
 	KVM_VTD_STAT_CACHE_EVICTIONS,
 	KVM_VTD_STAT_CACHE_INVALIDATED,
+	KVM_VTD_STAT_QI_DRAINS,
+	KVM_VTD_STAT_QI_WAITS,
 	KVM_VTD_STAT_NR,
 };
 
