@@ -356,6 +356,68 @@ static void guest_code_cache(void)
 	GUEST_DONE();
 }
 
+/*
+ * The same in scalable mode, through a 256-bit queue: PASID 1 of SID_A is
+ * first stage (domain 2) mapping IOVA 0x5000; the guest remaps it and
+ * sends PASID-IOTLB invalidations, then turns the PASID entry into
+ * pass-through and sends PASID-cache invalidations, each time first with
+ * a descriptor that misses (another PASID, another domain).
+ */
+static void ci_submit256(uint64_t lo, uint64_t hi)
+{
+	uint64_t *q = tva(ci_queue);
+
+	q[ci_tail / 8] = lo;
+	q[ci_tail / 8 + 1] = hi;
+	q[ci_tail / 8 + 2] = 0;
+	q[ci_tail / 8 + 3] = 0;
+	ci_tail += 32;
+	wr64(R, IQT, ci_tail);
+	GUEST_ASSERT_EQ(rd64(R, IQH), ci_tail);
+}
+
+static void guest_code_cache_sm(void)
+{
+	uint64_t root = alloc_table(), ctx = alloc_table(), pdir = alloc_table();
+	uint64_t ptbl = alloc_table(), l4 = alloc_table(), l3 = alloc_table();
+	uint64_t l2 = alloc_table(), l1 = alloc_table();
+	uint64_t *ce = tva(ctx) + (SID_A & 0x7f) * 4;
+	int i;
+
+	ci_queue = alloc_table();
+	tva(root)[0] = ctx | 1;
+	ce[0] = pdir | BIT_ULL(3) | 1;
+	tva(pdir)[0] = ptbl | 1;
+	set_pasid_entry(ptbl, 1, (1 << 6) | 1, 2, l4);
+	tva(l4)[0] = l3 | 7;
+	tva(l3)[0] = l2 | 7;
+	tva(l2)[0] = l1 | 7;
+	tva(l1)[5] = 0x7000 | 7 | FS_A | FS_D;
+	enable_translation(root | RTADDR_TTM_SM);
+	wr64(R, IQT, 0);
+	wr64(R, IQA, ci_queue | IQA_DW);
+	wr32(R, GCMD, GCMD_TE | GCMD_QIE);
+	for (i = 0; i < 1000 && !(rd32(R, GSTS) & GSTS_QIES); i++)
+		;
+	GUEST_SYNC(1);
+
+	tva(l1)[5] = 0x9000 | 7 | FS_A | FS_D;
+	ci_submit256(0x36 | (2 << 16) | (2ull << 32), 0x5000);	/* PIOTLB, PASID 2 */
+	ci_submit256(0x36 | (3 << 16) | (1ull << 32), 0x5000);	/* PIOTLB, domain 3 */
+	ci_submit256(0x12, 0);					/* IOTLB global */
+	GUEST_SYNC(2);
+	ci_submit256(0x36 | (2 << 16) | (1ull << 32), 0x5000);	/* PIOTLB, that page */
+	GUEST_SYNC(3);
+
+	set_pasid_entry(ptbl, 1, (4 << 6) | 1, 2, 0);		/* pass-through */
+	ci_submit256(0x17 | (2 << 16) | (2ull << 32), 0);		/* PC, PASID 2 */
+	ci_submit256(0x17 | (3 << 16) | (1ull << 32), 0);		/* PC, domain 3 */
+	GUEST_SYNC(4);
+	ci_submit256(0x17 | (2 << 16) | (1ull << 32), 0);		/* PC, that PASID */
+	GUEST_SYNC(5);
+	GUEST_DONE();
+}
+
 static void fault_handler(struct ex_regs *regs)
 {
 	WRITE_ONCE(fault_irqs, fault_irqs + 1);
@@ -784,6 +846,48 @@ TEST(cache_invalidation)
 	ASSERT_EQ(2, vtd_stat(f.fd, KVM_VTD_STAT_CC_INVALIDATIONS));
 	/* Dropped: the 0x6000 leaf, the 0x5000 leaf, SID_A's context. */
 	ASSERT_EQ(3, vtd_stat(f.fd, KVM_VTD_STAT_CACHE_INVALIDATED));
+
+	vcpu_run(f.vcpu);
+	ASSERT_EQ(UCALL_DONE, get_ucall(f.vcpu, &uc));
+	close(f.fd);
+	kvm_vm_free(f.vm);
+}
+
+/* Translate SID_A PASID 1's @iova: the result, and whether it walked. */
+static void ci_xlate_p1(struct fixture *f, uint64_t iova, uint64_t gpa, uint64_t walk_pages,
+			uint64_t pasid_pages)
+{
+	uint64_t w0 = vtd_stat(f->fd, KVM_VTD_STAT_WALK_PAGES_READ);
+	uint64_t p0 = vtd_stat(f->fd, KVM_VTD_STAT_PASID_PAGES_READ);
+	struct kvm_vtd_translation t;
+
+	TEST_ASSERT_EQ(0, xlate_pasid(f->fd, 1, iova, KVM_VTD_TRANSLATE_NO_FAULT, &t));
+	TEST_ASSERT_EQ(0, t.fault_reason);
+	TEST_ASSERT_EQ(gpa, t.gpa);
+	TEST_ASSERT_EQ(walk_pages, vtd_stat(f->fd, KVM_VTD_STAT_WALK_PAGES_READ) - w0);
+	TEST_ASSERT_EQ(pasid_pages, vtd_stat(f->fd, KVM_VTD_STAT_PASID_PAGES_READ) - p0);
+}
+
+TEST(cache_invalidation_scalable)
+{
+	struct fixture f;
+	struct ucall uc;
+
+	setup(&f, guest_code_cache_sm, true);
+	ci_xlate_p1(&f, 0x5000, 0x7000, 4, 2);
+	ci_xlate_p1(&f, 0x5000, 0x7000, 0, 0);
+	sync_stage(&f, 2);	/* remapped; PIOTLB of other PASID/domain, IOTLB */
+	ci_xlate_p1(&f, 0x5000, 0x7000, 0, 0);
+	sync_stage(&f, 3);	/* PIOTLB of the page: one path re-walked */
+	ci_xlate_p1(&f, 0x5000, 0x9000, 4, 0);
+	sync_stage(&f, 4);	/* pass-through now; PC of other PASID/domain */
+	ci_xlate_p1(&f, 0x5000, 0x9000, 0, 0);
+	sync_stage(&f, 5);	/* PC of the PASID: the new entry is read */
+	ci_xlate_p1(&f, 0x5000, 0x5000, 0, 2);
+	ASSERT_EQ(3, vtd_stat(f.fd, KVM_VTD_STAT_PIOTLB_INVALIDATIONS));
+	ASSERT_EQ(3, vtd_stat(f.fd, KVM_VTD_STAT_PC_INVALIDATIONS));
+	/* Dropped: the leaf, then the PASID entry. */
+	ASSERT_EQ(2, vtd_stat(f.fd, KVM_VTD_STAT_CACHE_INVALIDATED));
 
 	vcpu_run(f.vcpu);
 	ASSERT_EQ(UCALL_DONE, get_ucall(f.vcpu, &uc));
