@@ -26,6 +26,7 @@ static void kvm_vtd_dmar_switch(struct kvm_vtd *vtd, enum vtd_switch_reason why)
 
 	vtd->dmar_gen++;
 	vtd_cache_flush(&vtd->cache);
+	kvm_vtd_host_note_switch(vtd);
 	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_DMAR_SWITCHES);
 	trace_kvm_vtd_dmar_switch(vtd->id, why, vtd->dmar_gen,
 				  vtd_rf_read32(&vtd->rf, VTD_GSTS_REG), vtd->rf.rta);
@@ -60,6 +61,7 @@ void kvm_vtd_invalidate(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *
 		break;
 	}
 	kvm_vtd_cache_stats(vtd);
+	kvm_vtd_host_note(vtd, type, inv);
 }
 
 /**
@@ -119,6 +121,8 @@ void kvm_vtd_apply_locked(struct kvm_vtd *vtd, struct vtd_events *ev)
 	}
 	if (ev->flags & VTD_EV_QI_KICK)
 		kvm_vtd_qi_process(vtd, ev);
+	/* After the queue ran: its last descriptors may not end in a wait. */
+	kvm_vtd_host_flush(vtd, ev);
 }
 
 static void kvm_vtd_send(struct kvm_vtd *vtd, const struct vtd_msi *m,

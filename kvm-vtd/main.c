@@ -110,6 +110,20 @@ static int kvm_vtd_set_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 		}
 		mutex_unlock(&dev->kvm->lock);
 		return rc;
+	case KVM_DEV_VTD_GRP_DEVICE:
+		mutex_lock(&dev->kvm->lock);
+		switch (attr->attr) {
+		case KVM_DEV_VTD_DEVICE_ATTACH:
+			rc = kvm_vtd_device_attach(vtd, u64_to_user_ptr(attr->addr));
+			break;
+		case KVM_DEV_VTD_DEVICE_DETACH:
+			rc = kvm_vtd_device_detach(vtd, u64_to_user_ptr(attr->addr));
+			break;
+		default:
+			rc = -ENXIO;
+		}
+		mutex_unlock(&dev->kvm->lock);
+		return rc;
 	}
 	return -ENXIO;
 }
@@ -137,6 +151,10 @@ static int kvm_vtd_get_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 		if (attr->attr != KVM_DEV_VTD_TRANSLATE)
 			return -ENXIO;
 		return kvm_vtd_translate_attr(vtd, u64_to_user_ptr(attr->addr));
+	case KVM_DEV_VTD_GRP_DEVICE:
+		if (attr->attr != KVM_DEV_VTD_DEVICE_STATE)
+			return -ENXIO;
+		return kvm_vtd_device_state(vtd, u64_to_user_ptr(attr->addr));
 	}
 	return -ENXIO;
 }
@@ -162,6 +180,8 @@ static int kvm_vtd_has_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 		return attr->attr == KVM_DEV_VTD_STATS ? 0 : -ENXIO;
 	case KVM_DEV_VTD_GRP_TRANSLATE:
 		return attr->attr == KVM_DEV_VTD_TRANSLATE ? 0 : -ENXIO;
+	case KVM_DEV_VTD_GRP_DEVICE:
+		return attr->attr <= KVM_DEV_VTD_DEVICE_STATE ? 0 : -ENXIO;
 	}
 	return -ENXIO;
 }
@@ -194,6 +214,7 @@ static int kvm_vtd_create(struct kvm_device *dev, u32 type)
 	vtd->id = id;
 	vtd->regs_gpa = KVM_VTD_ADDR_UNSET;
 	mutex_init(&vtd->lock);
+	INIT_LIST_HEAD(&vtd->hdevs);
 	vtd_rf_reset(&vtd->rf, vtd_cap_default(), vtd_ecap_default());
 	dev->private = vtd;
 	trace_kvm_vtd_create(id);
@@ -224,6 +245,7 @@ static void kvm_vtd_release(struct kvm_device *dev)
 
 	if (vtd->initialized)
 		kvm_vtd_mmio_unregister(vtd);
+	kvm_vtd_host_release(vtd);
 	kvm_vtd_debugfs_exit(vtd);
 	trace_kvm_vtd_release(vtd->id);
 	ida_free(&kvm_vtd_ida, vtd->id);

@@ -15,7 +15,10 @@
  * 32 bytes: a tail (or restored head) with bit 4 set is a tail error.
  *
  * Context-cache, IOTLB, PASID-cache and PASID-based IOTLB descriptors drop
- * what they name from the unit's caches (kvm_vtd_invalidate()).
+ * what they name from the unit's caches (kvm_vtd_invalidate()) and note
+ * what assigned devices need; the host is programmed for all of it at the
+ * next invalidation wait or at the end of the drain (kvm_vtd_host_flush()),
+ * so a batch of descriptors costs one host call per device.
  *
  * Only guest register writes start the queue, so it always runs in a vCPU
  * (which the dirty log/ring needs for the wait descriptors' status writes)
@@ -54,6 +57,8 @@ static int kvm_vtd_qi_exec(struct kvm_vtd *vtd, const struct vtd_desc *d,
 		kvm_vtd_invalidate(vtd, d->type, &d->inv);
 		return 0;
 	}
+	/* The host must have done what the guest waits for. */
+	kvm_vtd_host_flush(vtd, ev);
 	if (d->wait_sw) {
 		/*
 		 * A status write that no guest memory backs is a queue error

@@ -42,6 +42,17 @@ static const char * const kvm_vtd_stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_CACHE_INVALIDATED] = "cache_invalidated",
 	[KVM_VTD_STAT_QI_DRAINS]	= "qi_drains",
 	[KVM_VTD_STAT_QI_WAITS]		= "qi_waits",
+	[KVM_VTD_STAT_HOST_EVALS]	= "host_evals",
+	[KVM_VTD_STAT_HOST_ATTACHES]	= "host_attaches",
+	[KVM_VTD_STAT_HOST_HWPT_ALLOCS]	= "host_hwpt_allocs",
+	[KVM_VTD_STAT_HOST_HWPT_DESTROYS] = "host_hwpt_destroys",
+	[KVM_VTD_STAT_HOST_INV_CALLS]	= "host_inv_calls",
+	[KVM_VTD_STAT_HOST_INV_ENTRIES]	= "host_inv_entries",
+	[KVM_VTD_STAT_SHADOW_MAP_CALLS]	= "shadow_map_calls",
+	[KVM_VTD_STAT_SHADOW_MAP_BYTES]	= "shadow_map_bytes",
+	[KVM_VTD_STAT_SHADOW_UNMAP_CALLS] = "shadow_unmap_calls",
+	[KVM_VTD_STAT_SHADOW_UNMAP_BYTES] = "shadow_unmap_bytes",
+	[KVM_VTD_STAT_HOST_ERRORS]	= "host_errors",
 };
 
 /**

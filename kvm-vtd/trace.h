@@ -331,6 +331,75 @@ DEFINE_EVENT(kvm_vtd_store, kvm_vtd_restore,
 	     TP_PROTO(int id, u64 where, u64 val, int rc),
 	     TP_ARGS(id, where, val, rc));
 
+/*
+ * An assigned device's host attachment changes: to the nesting parent (0),
+ * a nested HWPT (1) or the shadow IOAS (2), by ID (@pt_id -> the HWPT).
+ */
+TRACE_EVENT(kvm_vtd_host_attach,
+	    TP_PROTO(int id, u16 sid, u16 mode, u32 pt_id, u32 hwpt_id, int rc),
+	    TP_ARGS(id, sid, mode, pt_id, hwpt_id, rc),
+	    TP_STRUCT__entry(__field(int, id)
+			     __field(u16, sid)
+			     __field(u16, mode)
+			     __field(u32, pt_id)
+			     __field(u32, hwpt_id)
+			     __field(int, rc)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->sid = sid;
+			   __entry->mode = mode;
+			   __entry->pt_id = pt_id;
+			   __entry->hwpt_id = hwpt_id;
+			   __entry->rc = rc;),
+	    TP_printk("vtd%d sid %04x to %s pt %u -> hwpt %u rc %d", __entry->id,
+		      __entry->sid,
+		      __print_symbolic(__entry->mode, { 0, "parent" }, { 1, "nested" },
+				       { 2, "ioas" }),
+		      __entry->pt_id, __entry->hwpt_id, __entry->rc)
+);
+
+/* Host iommufd object calls: nested HWPT alloc/destroy, invalidation. */
+TRACE_EVENT(kvm_vtd_host_call,
+	    TP_PROTO(int id, u16 sid, const char *what, u32 obj, u64 arg, int rc),
+	    TP_ARGS(id, sid, what, obj, arg, rc),
+	    TP_STRUCT__entry(__field(int, id)
+			     __field(u16, sid)
+			     __string(what, what)
+			     __field(u32, obj)
+			     __field(u64, arg)
+			     __field(int, rc)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->sid = sid;
+			   __assign_str(what);
+			   __entry->obj = obj;
+			   __entry->arg = arg;
+			   __entry->rc = rc;),
+	    TP_printk("vtd%d sid %04x %s %u arg 0x%llx rc %d", __entry->id, __entry->sid,
+		      __get_str(what), __entry->obj, __entry->arg, __entry->rc)
+);
+
+/* Shadow IOAS maps and unmaps. */
+TRACE_EVENT(kvm_vtd_shadow,
+	    TP_PROTO(int id, u16 sid, bool map, u64 iova, u64 len, u64 hva, int rc),
+	    TP_ARGS(id, sid, map, iova, len, hva, rc),
+	    TP_STRUCT__entry(__field(int, id)
+			     __field(u16, sid)
+			     __field(bool, map)
+			     __field(u64, iova)
+			     __field(u64, len)
+			     __field(u64, hva)
+			     __field(int, rc)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->sid = sid;
+			   __entry->map = map;
+			   __entry->iova = iova;
+			   __entry->len = len;
+			   __entry->hva = hva;
+			   __entry->rc = rc;),
+	    TP_printk("vtd%d sid %04x %s iova 0x%llx len 0x%llx hva 0x%llx rc %d",
+		      __entry->id, __entry->sid, __entry->map ? "map" : "unmap",
+		      __entry->iova, __entry->len, __entry->hva, __entry->rc)
+);
+
 #endif /* _KVM_VTD_TRACE_H */
 
 #undef TRACE_INCLUDE_PATH

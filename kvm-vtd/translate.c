@@ -24,11 +24,6 @@
 /* Guest physical address width the walkers check table entries against. */
 #define KVM_VTD_HAW	52
 
-struct kvm_vtd_gmem {
-	struct vtd_gmem gm;
-	struct kvm *kvm;
-};
-
 /* Range walks over big tables yield this often (in table pages read). */
 #define KVM_VTD_RESCHED_PAGES	64
 
@@ -65,7 +60,27 @@ void vtd_trace_walk_skip(struct vtd_gmem *gm, unsigned int level, u64 iova, u64 
 	trace_kvm_vtd_walk_skip(gm->id, level, iova, size);
 }
 
-static void kvm_vtd_xlate_cfg(struct kvm_vtd *vtd, struct vtd_xlate_cfg *cfg)
+/**
+ * kvm_vtd_gmem_init() - guest memory through the VM's memslots
+ * @vtd: the unit
+ * @g: out: the accessor; reads need the kvm->srcu read side
+ */
+void kvm_vtd_gmem_init(struct kvm_vtd *vtd, struct kvm_vtd_gmem *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->gm.read_page = kvm_vtd_read_page;
+	g->gm.id = vtd->id;
+	g->kvm = vtd->kvm;
+}
+
+/**
+ * kvm_vtd_xlate_cfg() - the unit's state that translations depend on
+ * @vtd: the unit
+ * @cfg: out: capabilities, TE, the latched root table address
+ *
+ * Context: kvm_vtd.lock held.
+ */
+void kvm_vtd_xlate_cfg(struct kvm_vtd *vtd, struct vtd_xlate_cfg *cfg)
 {
 	lockdep_assert_held(&vtd->lock);
 	cfg->cap = vtd_rf_read64(&vtd->rf, VTD_CAP_REG);
@@ -85,12 +100,8 @@ static void kvm_vtd_xlate_cfg(struct kvm_vtd *vtd, struct vtd_xlate_cfg *cfg)
  */
 int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg)
 {
-	struct kvm_vtd_gmem g = {
-		.gm.read_page = kvm_vtd_read_page,
-		.gm.id = vtd->id,
-		.kvm = vtd->kvm,
-	};
 	struct kvm_vtd_translation t;
+	struct kvm_vtd_gmem g;
 	struct vtd_xlate_scratch *s;
 	struct vtd_xlate_cfg cfg;
 	struct vtd_xlate x = {};
@@ -111,6 +122,7 @@ int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg)
 	s = kvzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 	if (!s)
 		return -ENOMEM;
+	kvm_vtd_gmem_init(vtd, &g);
 
 	x.sid = t.sid;
 	x.pasid_present = t.flags & KVM_VTD_TRANSLATE_PASID;

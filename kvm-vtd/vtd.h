@@ -14,11 +14,14 @@
  *                        (register restore, reset); see kvm_vtd_lock_vcpus().
  *   kvm->srcu            read side, around guest memory accesses.
  *   kvm_vtd.lock         the register file, the queue page buffer, the
- *                        translation-state generation and the translation
- *                        caches (translations hold it while they read guest
- *                        memory).  Innermost: nothing else is taken under
- *                        it, and interrupt messages are sent after it is
- *                        dropped.
+ *                        translation-state generation, the translation
+ *                        caches and the assigned devices (translations hold
+ *                        it while they read guest memory).  Interrupt
+ *                        messages are sent after it is dropped.
+ *   iommufd's locks,     taken under kvm_vtd.lock by the host programming of
+ *   the VMM's mmap_lock  assigned devices (host.c): iommufd calls, pinning
+ *                        guest memory for the shadow IOAS, and guest memory
+ *                        reads that fault.  Neither calls back into kvm-vtd.
  *
  * The MMIO callbacks run in vCPU context under kvm->srcu and take only
  * kvm_vtd.lock (they must not take kvm->lock or slots_lock: unregistering
@@ -38,6 +41,7 @@
 
 #include "cache.h"
 #include "regfile.h"
+#include "walk.h"
 
 /**
  * struct kvm_vtd - one emulated DMAR unit
@@ -48,12 +52,17 @@
  * @initialized: KVM_DEV_VTD_CTRL_INIT succeeded; configuration is frozen
  * @regs_iodev: the register page's device on KVM_MMIO_BUS
  * @debugfs: the unit's directory in the VM's debugfs directory, or NULL
- * @lock: protects @rf, @qi_page, @dmar_gen and @cache
+ * @lock: protects @rf, @qi_page, @dmar_gen, @cache, @hdevs, @nr_hdevs,
+ *	@host_pending and @host_scratch
  * @rf: the register file
  * @qi_page: one page of the invalidation queue, as last read
  * @dmar_gen: bumped on every translation state switch; caches of
  *	translations are valid only for the generation they were filled in
  * @cache: the context cache and IOTLB
+ * @hdevs: assigned devices (host.c)
+ * @nr_hdevs: entries in @hdevs
+ * @host_pending: some device in @hdevs has host work noted
+ * @host_scratch: walk memory for host programming, allocated on first attach
  * @stats: counters, indexed by &enum kvm_vtd_stat
  * @fault_reasons: translation faults by fault reason (debugfs only)
  *
@@ -73,6 +82,10 @@ struct kvm_vtd {
 	void *qi_page;
 	u64 dmar_gen;
 	struct vtd_cache cache;
+	struct list_head hdevs;
+	unsigned int nr_hdevs;
+	bool host_pending;
+	struct vtd_xlate_scratch *host_scratch;
 	atomic64_t stats[KVM_VTD_STAT_NR];
 	atomic64_t fault_reasons[256];
 };
@@ -88,12 +101,28 @@ void kvm_vtd_unlock_deliver(struct kvm_vtd *vtd, struct vtd_events *ev);
 int kvm_vtd_record_fault(struct kvm_vtd *vtd, const struct vtd_fault *f);
 
 /* translate.c */
+struct kvm_vtd_gmem {
+	struct vtd_gmem gm;
+	struct kvm *kvm;
+};
+
+void kvm_vtd_gmem_init(struct kvm_vtd *vtd, struct kvm_vtd_gmem *g);
+void kvm_vtd_xlate_cfg(struct kvm_vtd *vtd, struct vtd_xlate_cfg *cfg);
 int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg);
 void kvm_vtd_invalidate(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *inv);
 void kvm_vtd_cache_stats(struct kvm_vtd *vtd);
 
 /* qi.c */
 void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev);
+
+/* host.c */
+int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg);
+int kvm_vtd_device_detach(struct kvm_vtd *vtd, void __user *uarg);
+int kvm_vtd_device_state(struct kvm_vtd *vtd, void __user *uarg);
+void kvm_vtd_host_release(struct kvm_vtd *vtd);
+void kvm_vtd_host_note(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *inv);
+void kvm_vtd_host_note_switch(struct kvm_vtd *vtd);
+void kvm_vtd_host_flush(struct kvm_vtd *vtd, struct vtd_events *ev);
 
 /* state.c */
 int kvm_vtd_regs_get(struct kvm_vtd *vtd, u64 attr, u64 __user *uval);

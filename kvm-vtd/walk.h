@@ -270,6 +270,7 @@ enum vtd_xlate_mode {
  * @first_stage: the walk is first stage
  * @sre: supervisor requests enabled
  * @wpe: write protect enable
+ * @eafe: extended access flag enable (first stage)
  * @levels: paging levels of the walk
  * @width: input address width: min(AGAW, MGAW) for the second stage, the
  *	canonical width for the first stage, the guest physical width for
@@ -284,6 +285,7 @@ struct vtd_xlate_ctx {
 	bool first_stage;
 	bool sre;
 	bool wpe;
+	bool eafe;
 	u8 levels;
 	u8 width;
 	u64 root;
@@ -370,6 +372,9 @@ int vtd_pasid_entry(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 		    struct vtd_pasid_entry *pe);
 u8 vtd_resolve(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg, struct vtd_xlate *x,
 	       struct vtd_xlate_scratch *s, struct vtd_xlate_ctx *xc);
+int vtd_range_walk(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
+		   const struct vtd_xlate_ctx *xc, struct vtd_walk *w, u64 first, u64 last,
+		   vtd_walk_hook hook, void *opaque, u64 max_pages);
 void vtd_translate(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 		   struct vtd_xlate *x, struct vtd_xlate_scratch *s);
 

@@ -154,6 +154,7 @@ static u8 vtd_resolve_sm(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 		return rc;
 	xc->sre = pe.sre;
 	xc->wpe = pe.wpe;
+	xc->eafe = pe.eafe;
 	switch (pe.pgtt) {
 	case VTD_PGTT_FS:
 		xc->mode = VTD_XM_SM_FS;
@@ -201,6 +202,31 @@ u8 vtd_resolve(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg, struct vtd_
 	if (ttm == VTD_RTADDR_TTM_SCALABLE && (cfg->ecap & VTD_ECAP_SMTS))
 		return vtd_resolve_sm(gm, cfg, x, s, xc);
 	return VTD_FR_SM_RTADDR_INV;
+}
+
+/**
+ * vtd_range_walk() - walk a resolved context's page table over a range
+ * @gm: guest memory
+ * @cfg: the unit's state
+ * @xc: the context, from vtd_resolve() (first or second stage)
+ * @w: walk memory
+ * @first: first address of the range
+ * @last: last address of the range
+ * @hook: called for every present leaf in the range, in address order
+ * @opaque: @hook's argument
+ * @max_pages: table pages the walk may read (0: no limit)
+ *
+ * Return: 0, the non-zero value of @hook that stopped the walk, or -EFAULT
+ * with @w->err saying why the table could not be walked.
+ */
+int vtd_range_walk(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
+		   const struct vtd_xlate_ctx *xc, struct vtd_walk *w, u64 first, u64 last,
+		   vtd_walk_hook hook, void *opaque, u64 max_pages)
+{
+	vtd_walk_init(w, gm, cfg, xc, opaque);
+	w->hook = hook;
+	w->max_pages = max_pages;
+	return vtd_walk_range(w, first, last);
 }
 
 /* The request against the resolved structures: privilege, input address. */

@@ -195,8 +195,7 @@ TEST(unknown_group_attr)
 		{ KVM_DEV_VTD_GRP_REGS, 0x30 },
 		{ KVM_DEV_VTD_GRP_REGS, 0x1018 },
 		{ KVM_DEV_VTD_GRP_REGS, 1ull << 32 },
-		/* Reserved groups: named in the ABI, not implemented yet. */
-		{ KVM_DEV_VTD_GRP_DEVICE, KVM_DEV_VTD_DEVICE_ATTACH },
+		{ KVM_DEV_VTD_GRP_DEVICE, KVM_DEV_VTD_DEVICE_STATE + 1 },
 		{ KVM_DEV_VTD_GRP_TRANSLATE, 1 },
 	};
 	struct kvm_vm *vm = vm_create_barebones();
@@ -218,6 +217,12 @@ TEST(unknown_group_attr)
 	/* Set-only and get-only attributes refuse the other direction. */
 	ASSERT_EQ(-1, __kvm_device_attr_get(fd, KVM_DEV_VTD_GRP_CTRL,
 					    KVM_DEV_VTD_CTRL_INIT, &val));
+	ASSERT_EQ(ENXIO, errno);
+	ASSERT_EQ(-1, __kvm_device_attr_get(fd, KVM_DEV_VTD_GRP_DEVICE,
+					    KVM_DEV_VTD_DEVICE_ATTACH, &val));
+	ASSERT_EQ(ENXIO, errno);
+	ASSERT_EQ(-1, __kvm_device_attr_set(fd, KVM_DEV_VTD_GRP_DEVICE,
+					    KVM_DEV_VTD_DEVICE_STATE, &val));
 	ASSERT_EQ(ENXIO, errno);
 	ASSERT_EQ(-1, __kvm_device_attr_set(fd, KVM_DEV_VTD_GRP_STATS,
 					    KVM_DEV_VTD_STATS, &val));

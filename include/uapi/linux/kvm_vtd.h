@@ -78,10 +78,111 @@
 #define   KVM_DEV_VTD_CTRL_INIT		0
 #define   KVM_DEV_VTD_CTRL_RESET	1
 
-/* KVM_DEV_VTD_GRP_DEVICE: reserved for assigned-device attach/detach. */
+/*
+ * KVM_DEV_VTD_GRP_DEVICE: assigned devices, programmed through iommufd.
+ *
+ * KVM_DEV_VTD_DEVICE_ATTACH (set): attr.addr points to a struct
+ * kvm_vtd_device.  From then on the unit keeps the device's host IOMMU
+ * attachment equal to what the guest programmed for its source-id: the
+ * nesting parent when translation is off or the guest says pass-through, a
+ * nested HWPT built from the guest's first-stage PASID entry, the shadow
+ * IOAS filled from the guest's second-stage (or legacy) tables, or the
+ * shadow IOAS left empty (blocked) when the guest's entries are not present.
+ * The device must be bound and attached in the iommufd (e.g. by VFIO) and
+ * the unit initialized.  Errors: -EBUSY before INIT, -EINVAL for bad flags,
+ * reserved fields or a parent that is not a HWPT, -EBADF for an fd that is
+ * not an iommufd, -ENODEV for a dev_id the iommufd does not hold, -ENOENT
+ * for a shadow IOAS it does not hold, -EEXIST for a source-id already
+ * attached, -ENOSPC beyond %KVM_VTD_MAX_DEVICES; -ENOMEM and other errors
+ * of the host's iommufd calls are passed on.
+ *
+ * KVM_DEV_VTD_DEVICE_DETACH (set): attr.addr points to a struct
+ * kvm_vtd_device of which only @size, @flags and @sid are used.  The device
+ * goes back to the nesting parent, what the unit allocated or mapped for it
+ * is destroyed and the iommufd reference dropped; -ENOENT for a source-id
+ * that is not attached.  Closing the device fd detaches every device.
+ *
+ * KVM_DEV_VTD_DEVICE_STATE (get): attr.addr points to a struct
+ * kvm_vtd_device_state; @sid in, the rest out.  -ENOENT if not attached.
+ */
 #define KVM_DEV_VTD_GRP_DEVICE		3
 #define   KVM_DEV_VTD_DEVICE_ATTACH	0
 #define   KVM_DEV_VTD_DEVICE_DETACH	1
+#define   KVM_DEV_VTD_DEVICE_STATE	2
+
+/* Assigned devices one unit takes. */
+#define KVM_VTD_MAX_DEVICES		64
+
+/**
+ * struct kvm_vtd_device - argument of KVM_DEV_VTD_DEVICE_ATTACH and _DETACH
+ * @size: sizeof(struct kvm_vtd_device) as the VMM was built with; a larger
+ *	struct is accepted if the bytes this kernel does not know are zero.
+ * @flags: must be 0.
+ * @sid: the device's source-id in the guest (bus << 8 | device << 3 |
+ *	function).
+ * @reserved0: must be 0.
+ * @iommufd: file descriptor of the iommufd that holds the device; the unit
+ *	keeps its own reference, so the VMM may close its descriptor.
+ * @dev_id: the device's ID in that iommufd.
+ * @parent_hwpt_id: a HWPT allocated for the device with
+ *	IOMMU_HWPT_ALLOC_NEST_PARENT on the IOAS that maps guest physical
+ *	memory (GPA -> host memory); the device is attached to it whenever the
+ *	guest's DMA is not remapped, and nested HWPTs are allocated under it.
+ * @shadow_ioas_id: an IOAS the unit owns for this device: it maps there
+ *	what the guest's second-stage tables map (IOVA -> the memory behind
+ *	the GPA) and nothing else.  The VMM must not map or unmap in it.
+ * @reserved1: must be 0.
+ */
+struct kvm_vtd_device {
+	__u32 size;
+	__u32 flags;
+	__u16 sid;
+	__u16 reserved0;
+	__s32 iommufd;
+	__u32 dev_id;
+	__u32 parent_hwpt_id;
+	__u32 shadow_ioas_id;
+	__u32 reserved1;
+};
+
+/**
+ * enum kvm_vtd_device_mode - how an assigned device is attached
+ * @KVM_VTD_DEVICE_PARENT: to the nesting parent (translation off, or the
+ *	guest's entry is pass-through).
+ * @KVM_VTD_DEVICE_NESTED: to a nested HWPT built from the guest's
+ *	first-stage PASID entry (the device's RID_PASID).
+ * @KVM_VTD_DEVICE_SHADOW: to the shadow IOAS, which mirrors the guest's
+ *	second-stage or legacy tables.
+ * @KVM_VTD_DEVICE_BLOCKED: to the shadow IOAS with nothing mapped: the
+ *	guest's entries for the device are not present or invalid, or
+ *	programming the host failed (the guest got a fault record).
+ */
+enum kvm_vtd_device_mode {
+	KVM_VTD_DEVICE_PARENT = 1,
+	KVM_VTD_DEVICE_NESTED,
+	KVM_VTD_DEVICE_SHADOW,
+	KVM_VTD_DEVICE_BLOCKED,
+};
+
+/**
+ * struct kvm_vtd_device_state - argument of KVM_DEV_VTD_DEVICE_STATE
+ * @sid: in: the source-id.
+ * @mode: out: &enum kvm_vtd_device_mode.
+ * @hwpt_id: out: the iommufd HWPT the device is attached to.
+ * @shadow_runs: out: contiguous runs mapped in the shadow IOAS.
+ * @shadow_bytes: out: bytes mapped in the shadow IOAS.
+ * @host_errors: out: host iommufd calls for this device that failed.
+ * @reserved: out: 0.
+ */
+struct kvm_vtd_device_state {
+	__u16 sid;
+	__u16 mode;
+	__u32 hwpt_id;
+	__u32 shadow_runs;
+	__u32 host_errors;
+	__u64 shadow_bytes;
+	__u64 reserved[2];
+};
 
 /*
  * KVM_DEV_VTD_GRP_TRANSLATE: DMA address translation, as the unit would do
@@ -209,6 +310,20 @@ struct kvm_vtd_translation {
  * @KVM_VTD_STAT_QI_DRAINS: queue runs that processed at least one
  *	descriptor (QI_DESCRIPTORS / QI_DRAINS is the mean batch).
  * @KVM_VTD_STAT_QI_WAITS: invalidation wait descriptors completed.
+ * @KVM_VTD_STAT_HOST_EVALS: assigned-device re-evaluations (after a
+ *	translation state switch or a context- or PASID-cache invalidation
+ *	that named the device).
+ * @KVM_VTD_STAT_HOST_ATTACHES: host attachment changes (iommufd replace).
+ * @KVM_VTD_STAT_HOST_HWPT_ALLOCS: nested HWPTs allocated.
+ * @KVM_VTD_STAT_HOST_HWPT_DESTROYS: nested HWPTs destroyed.
+ * @KVM_VTD_STAT_HOST_INV_CALLS: host HWPT invalidation calls (at most one
+ *	per device per queue drain or invalidation wait).
+ * @KVM_VTD_STAT_HOST_INV_ENTRIES: entries in those calls.
+ * @KVM_VTD_STAT_SHADOW_MAP_CALLS: shadow IOAS map calls.
+ * @KVM_VTD_STAT_SHADOW_MAP_BYTES: bytes they mapped.
+ * @KVM_VTD_STAT_SHADOW_UNMAP_CALLS: shadow IOAS unmap calls.
+ * @KVM_VTD_STAT_SHADOW_UNMAP_BYTES: bytes they unmapped.
+ * @KVM_VTD_STAT_HOST_ERRORS: host iommufd calls that failed.
  * @KVM_VTD_STAT_NR: number of counters this header knows about.
  *
  * New counters are only ever appended, so an index keeps its meaning.
@@ -246,6 +361,17 @@ enum kvm_vtd_stat {
 	KVM_VTD_STAT_CACHE_INVALIDATED,
 	KVM_VTD_STAT_QI_DRAINS,
 	KVM_VTD_STAT_QI_WAITS,
+	KVM_VTD_STAT_HOST_EVALS,
+	KVM_VTD_STAT_HOST_ATTACHES,
+	KVM_VTD_STAT_HOST_HWPT_ALLOCS,
+	KVM_VTD_STAT_HOST_HWPT_DESTROYS,
+	KVM_VTD_STAT_HOST_INV_CALLS,
+	KVM_VTD_STAT_HOST_INV_ENTRIES,
+	KVM_VTD_STAT_SHADOW_MAP_CALLS,
+	KVM_VTD_STAT_SHADOW_MAP_BYTES,
+	KVM_VTD_STAT_SHADOW_UNMAP_CALLS,
+	KVM_VTD_STAT_SHADOW_UNMAP_BYTES,
+	KVM_VTD_STAT_HOST_ERRORS,
 	KVM_VTD_STAT_NR,
 };
 

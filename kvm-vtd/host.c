@@ -1,0 +1,961 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm-vtd: assigned devices, programmed through iommufd.
+ *
+ * A VMM hands over a device it bound in an iommufd (KVM_DEV_VTD_DEVICE_ATTACH)
+ * with a nesting-parent HWPT (GPA -> host memory) and a shadow IOAS.  From
+ * then on the unit keeps the device's host attachment equal to what the
+ * guest programmed for its source-id, in the vCPU that made the change:
+ *
+ *   translation off, TT=PT or PGTT=PT     -> the nesting parent
+ *   scalable mode, PGTT=first stage       -> a nested HWPT under the parent,
+ *                                            built from the PASID entry
+ *   legacy multi-level or PGTT=second st. -> the shadow IOAS, which the
+ *                                            range walk fills with IOVA ->
+ *                                            memslot HVA runs
+ *   not present or invalid                -> the shadow IOAS, empty
+ *
+ * Only the device's RID_PASID is programmed: 6.12's iommufd attaches
+ * devices, not PASIDs.
+ *
+ * The invalidation code notes what each invalidation means for the
+ * attached devices (kvm_vtd_host_note*()) and kvm_vtd_host_flush() carries
+ * it out: once per queue drain and before every invalidation wait (whose
+ * completion tells the guest the invalidation is done), and after every
+ * register-based invalidation or translation state switch.  So all the
+ * PASID-IOTLB invalidations a guest queues before one wait become one host
+ * invalidation call per device.
+ *
+ * A host call that fails leaves the device blocked (or, for an
+ * invalidation, with everything invalidated) and logs a primary fault for
+ * the device's source-id, so the guest sees it; nothing is retried.
+ *
+ * Locking: everything here runs under kvm_vtd.lock, which is taken outside
+ * iommufd's locks and the VMM's mmap_lock (pinning for shadow maps);
+ * attach, detach and release also hold kvm->lock, outside kvm_vtd.lock.
+ */
+#include <linux/interval_tree.h>
+#include <linux/iommufd.h>
+#include <linux/kvm_host.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <uapi/linux/iommufd.h>
+
+#include "trace.h"
+#include "vtd.h"
+#include "walk.h"
+
+MODULE_IMPORT_NS(IOMMUFD);
+
+/*
+ * The iommufd test mock's driver data (drivers/iommu/iommufd/iommufd_test.h,
+ * CONFIG_IOMMUFD_TEST): a nested mock domain has 4 IOTLB slots, set to the
+ * allocation's value and cleared by invalidations.  The unit stores the
+ * first-stage table's frame number there and clears slot (address >> 12) & 3
+ * for a one-page invalidation, all slots for anything larger.
+ */
+#define VTD_MOCK_HW_INFO_TYPE		0xfeedbeef
+#define VTD_MOCK_HWPT_DATA		0xdead
+#define VTD_MOCK_INV_DATA		0xdeadbeef
+#define VTD_MOCK_INV_ALL		BIT(0)
+#define VTD_MOCK_IOTLB_SLOTS		4
+
+struct vtd_mock_hwpt {
+	u32 iotlb;
+};
+
+struct vtd_mock_inv {
+	u32 flags;
+	u32 iotlb_id;
+};
+
+/* Host invalidation entries one device collects per flush. */
+#define VTD_HOST_INV_MAX	128
+/* Shadow ranges one device collects per flush before syncing everything. */
+#define VTD_HOST_SYNC_MAX	16
+/* Shadow runs per device, and table pages per shadow sync. */
+#define VTD_SHADOW_RUNS_MAX	65536
+#define VTD_SHADOW_WALK_PAGES	65536
+
+/* Where the device is attached on the host. */
+enum vtd_hdev_at {
+	VTD_AT_PARENT,
+	VTD_AT_NESTED,
+	VTD_AT_IOAS,
+};
+
+/**
+ * struct vtd_hdev - one assigned device
+ * @node: in &kvm_vtd.hdevs
+ * @cfg: what the VMM attached
+ * @ictx: the iommufd context, referenced
+ * @hw_type: the host IOMMU's type (IOMMU_HW_INFO_TYPE_*)
+ * @mode: &enum kvm_vtd_device_mode
+ * @at: &enum vtd_hdev_at
+ * @hwpt_id: the HWPT the device is attached to
+ * @nested_id: the nested HWPT the unit allocated, or 0
+ * @xc: what the guest's structures said when @mode was decided
+ * @host_errors: failed host calls
+ * @reeval: pending: re-read the guest's structures
+ * @sync_all: pending: shadow: re-walk everything
+ * @nr_sync: pending: shadow: ranges in @sync
+ * @sync: pending: shadow: ranges to re-walk
+ * @inv_all: pending: nested: invalidate everything
+ * @nr_inv: pending: nested: entries in @inv
+ * @inv_len: size of one entry of @inv: the host driver's invalidation data
+ * @inv: pending: nested: host invalidation entries
+ * @runs: shadow: mapped IOVA runs (&struct interval_tree_node)
+ * @nr_runs: shadow: entries in @runs
+ * @shadow_bytes: shadow: bytes mapped
+ */
+struct vtd_hdev {
+	struct list_head node;
+	struct kvm_vtd_device cfg;
+	struct iommufd_ctx *ictx;
+	u32 hw_type;
+	u16 mode;
+	u8 at;
+	u32 hwpt_id;
+	u32 nested_id;
+	struct vtd_xlate_ctx xc;
+	u32 host_errors;
+	bool reeval;
+	bool sync_all;
+	u32 nr_sync;
+	struct {
+		u64 first;
+		u64 last;
+	} sync[VTD_HOST_SYNC_MAX];
+	bool inv_all;
+	u32 nr_inv;
+	u32 inv_len;
+	void *inv;
+	struct rb_root_cached runs;
+	u32 nr_runs;
+	u64 shadow_bytes;
+};
+
+/* Everything a flush needs besides the device. */
+struct vtd_host_ctx {
+	struct kvm_vtd *vtd;
+	struct kvm_vtd_gmem g;
+	struct vtd_xlate_cfg cfg;
+	struct vtd_events *ev;
+	u64 ctx_pages;
+};
+
+static void vtd_host_fault(struct vtd_host_ctx *hc, struct vtd_hdev *hd, u8 reason,
+			   u64 addr)
+{
+	struct kvm_vtd *vtd = hc->vtd;
+	struct vtd_fault f = {
+		.sid = hd->cfg.sid,
+		.reason = reason,
+		.type = VTD_FAULT_READ,
+		.addr = addr,
+	};
+	int idx;
+
+	idx = vtd_rf_record_fault(&vtd->rf, &f, hc->ev);
+	kvm_vtd_stat_inc(vtd, idx >= 0 ? KVM_VTD_STAT_FAULTS_RECORDED :
+					  KVM_VTD_STAT_FAULTS_DROPPED);
+	trace_kvm_vtd_fault(vtd->id, &f, idx);
+}
+
+static void vtd_host_error(struct kvm_vtd *vtd, struct vtd_hdev *hd)
+{
+	hd->host_errors++;
+	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_ERRORS);
+}
+
+static int vtd_hdev_replace(struct kvm_vtd *vtd, struct vtd_hdev *hd, u32 pt_id, u8 at)
+{
+	u32 id = pt_id;
+	int rc;
+
+	rc = iommufd_ctx_device_replace(hd->ictx, hd->cfg.dev_id, &id);
+	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_ATTACHES);
+	trace_kvm_vtd_host_attach(vtd->id, hd->cfg.sid, at, pt_id, id, rc);
+	if (rc) {
+		vtd_host_error(vtd, hd);
+		return rc;
+	}
+	hd->hwpt_id = id;
+	hd->at = at;
+	return 0;
+}
+
+static void vtd_hdev_destroy_nested(struct kvm_vtd *vtd, struct vtd_hdev *hd)
+{
+	int rc;
+
+	if (!hd->nested_id)
+		return;
+	rc = iommufd_ctx_object_destroy(hd->ictx, hd->nested_id);
+	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_HWPT_DESTROYS);
+	trace_kvm_vtd_host_call(vtd->id, hd->cfg.sid, "hwpt-destroy", hd->nested_id, 0, rc);
+	/* On failure the object stays the context's, freed when it closes. */
+	if (rc)
+		vtd_host_error(vtd, hd);
+	hd->nested_id = 0;
+}
+
+/* Shadow IOAS: the runs the unit mapped, each unmapped whole. */
+
+static void vtd_shadow_unmap_run(struct kvm_vtd *vtd, struct vtd_hdev *hd,
+				 struct interval_tree_node *run)
+{
+	u64 len = run->last - run->start + 1;
+	unsigned long unmapped;
+	int rc;
+
+	rc = iommufd_ctx_ioas_unmap(hd->ictx, hd->cfg.shadow_ioas_id, run->start, len,
+				    &unmapped);
+	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_SHADOW_UNMAP_CALLS);
+	atomic64_add(unmapped, &vtd->stats[KVM_VTD_STAT_SHADOW_UNMAP_BYTES]);
+	trace_kvm_vtd_shadow(vtd->id, hd->cfg.sid, false, run->start, len, 0, rc);
+	if (rc)
+		vtd_host_error(vtd, hd);
+	interval_tree_remove(run, &hd->runs);
+	hd->nr_runs--;
+	hd->shadow_bytes -= len;
+	kfree(run);
+}
+
+static void vtd_shadow_clear(struct kvm_vtd *vtd, struct vtd_hdev *hd)
+{
+	struct interval_tree_node *run;
+
+	while ((run = interval_tree_iter_first(&hd->runs, 0, ULONG_MAX)))
+		vtd_shadow_unmap_run(vtd, hd, run);
+}
+
+/* A range walk's state: the run being built, and the first failure. */
+struct vtd_shadow_walk {
+	struct vtd_host_ctx *hc;
+	struct vtd_hdev *hd;
+	u64 iova;
+	u64 hva;
+	u64 len;
+	u32 flags;
+	int err;
+};
+
+static int vtd_shadow_emit(struct vtd_shadow_walk *sw)
+{
+	struct kvm_vtd *vtd = sw->hc->vtd;
+	struct vtd_hdev *hd = sw->hd;
+	struct interval_tree_node *run = NULL;
+	int rc = -ENOSPC;
+
+	if (!sw->len)
+		return 0;
+	if (hd->nr_runs < VTD_SHADOW_RUNS_MAX)
+		run = kzalloc(sizeof(*run), GFP_KERNEL_ACCOUNT);
+	if (run) {
+		rc = iommufd_ctx_ioas_map(hd->ictx, hd->cfg.shadow_ioas_id, sw->iova,
+					  u64_to_user_ptr(sw->hva), sw->len, sw->flags);
+		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_SHADOW_MAP_CALLS);
+		trace_kvm_vtd_shadow(vtd->id, hd->cfg.sid, true, sw->iova, sw->len, sw->hva, rc);
+	} else if (hd->nr_runs < VTD_SHADOW_RUNS_MAX) {
+		rc = -ENOMEM;
+	}
+	if (rc) {
+		kfree(run);
+		vtd_host_error(vtd, hd);
+		vtd_host_fault(sw->hc, hd, hd->xc.mode == VTD_XM_LEGACY ?
+			       VTD_FR_PAGING_ENTRY_INV : VTD_FR_SS_ACCESS, sw->iova);
+		sw->err = rc;
+		sw->len = 0;
+		return rc;
+	}
+	atomic64_add(sw->len, &vtd->stats[KVM_VTD_STAT_SHADOW_MAP_BYTES]);
+	run->start = sw->iova;
+	run->last = sw->iova + sw->len - 1;
+	interval_tree_insert(run, &hd->runs);
+	hd->nr_runs++;
+	hd->shadow_bytes += sw->len;
+	sw->len = 0;
+	return 0;
+}
+
+/*
+ * One leaf of the guest's table: map what memslots back, coalescing with
+ * the previous leaf when IOVA, HVA and access continue.  GPAs without a
+ * memslot are left unmapped: DMA there aborts on the host as it would
+ * fault on real hardware.
+ */
+static int vtd_shadow_leaf(void *opaque, const struct vtd_leaf *leaf)
+{
+	struct vtd_shadow_walk *sw = opaque;
+	struct kvm *kvm = sw->hc->vtd->kvm;
+	u64 off = 0;
+	int rc;
+
+	while (off < leaf->size) {
+		gfn_t gfn = (leaf->gpa + off) >> PAGE_SHIFT;
+		struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gfn);
+		u64 iova = leaf->iova + off;
+		u32 flags = 0;
+		u64 hva, n;
+
+		if (!slot || (slot->flags & KVM_MEMSLOT_INVALID)) {
+			rc = vtd_shadow_emit(sw);
+			if (rc)
+				return rc;
+			off += PAGE_SIZE;
+			continue;
+		}
+		n = min(leaf->size - off, (slot->base_gfn + slot->npages - gfn) << PAGE_SHIFT);
+		hva = __gfn_to_hva_memslot(slot, gfn);
+		if (leaf->perm & VTD_PERM_R)
+			flags |= IOMMU_IOAS_MAP_READABLE;
+		if ((leaf->perm & VTD_PERM_W) && !(slot->flags & KVM_MEM_READONLY))
+			flags |= IOMMU_IOAS_MAP_WRITEABLE;
+		if (sw->len && sw->iova + sw->len == iova && sw->hva + sw->len == hva &&
+		    sw->flags == flags) {
+			sw->len += n;
+		} else {
+			rc = vtd_shadow_emit(sw);
+			if (rc)
+				return rc;
+			if (flags) {
+				sw->iova = iova;
+				sw->hva = hva;
+				sw->len = n;
+				sw->flags = flags;
+			}
+		}
+		off += n;
+	}
+	return 0;
+}
+
+/*
+ * Make the shadow IOAS mirror the guest's table over [@first, @last].  Runs
+ * that overlap the range are unmapped whole (iommufd does not split them)
+ * and the range grows to cover them before it is walked again.
+ */
+static void vtd_shadow_sync(struct vtd_host_ctx *hc, struct vtd_hdev *hd, u64 first,
+			    u64 last)
+{
+	struct vtd_xlate_scratch *s = hc->vtd->host_scratch;
+	struct vtd_shadow_walk sw = { .hc = hc, .hd = hd };
+	u64 top = hd->xc.width >= 64 ? U64_MAX : BIT_ULL(hd->xc.width) - 1;
+	struct interval_tree_node *run;
+	int rc;
+
+	for (run = interval_tree_iter_first(&hd->runs, first, last); run;
+	     run = interval_tree_iter_next(run, first, last)) {
+		first = min_t(u64, first, run->start);
+		last = max_t(u64, last, run->last);
+	}
+	while ((run = interval_tree_iter_first(&hd->runs, first, last)))
+		vtd_shadow_unmap_run(hc->vtd, hd, run);
+
+	if (current->mm != hc->vtd->kvm->mm || first > top)
+		return;
+	rc = vtd_range_walk(&hc->g.gm, &hc->cfg, &hd->xc, &s->walk, first, min(last, top),
+			    vtd_shadow_leaf, &sw, VTD_SHADOW_WALK_PAGES);
+	if (!rc)
+		vtd_shadow_emit(&sw);
+	else if (!sw.err && s->walk.err == VTD_WALK_BUDGET)
+		/* A table this big (or this loopy) is not shadowed past here. */
+		vtd_host_fault(hc, hd, hd->xc.mode == VTD_XM_LEGACY ?
+			       VTD_FR_PAGING_ENTRY_INV : VTD_FR_SS_ACCESS, s->walk.fault_addr);
+	/* Other walk errors leave the bad part unmapped, which blocks it. */
+}
+
+/* Nested: the HWPT data the host IOMMU takes for the guest's PASID entry. */
+static int vtd_hdev_alloc_nested(struct kvm_vtd *vtd, struct vtd_hdev *hd,
+				 const struct vtd_xlate_ctx *xc, u32 *id)
+{
+	struct iommu_hwpt_vtd_s1 s1 = {};
+	struct vtd_mock_hwpt mock = {};
+	const void *data;
+	size_t len;
+	u32 type;
+	int rc;
+
+	switch (hd->hw_type) {
+	case IOMMU_HW_INFO_TYPE_INTEL_VTD:
+		s1.flags = (xc->sre ? IOMMU_VTD_S1_SRE : 0) |
+			   (xc->eafe ? IOMMU_VTD_S1_EAFE : 0) |
+			   (xc->wpe ? IOMMU_VTD_S1_WPE : 0);
+		s1.pgtbl_addr = xc->root;
+		s1.addr_width = xc->width;
+		type = IOMMU_HWPT_DATA_VTD_S1;
+		data = &s1;
+		len = sizeof(s1);
+		break;
+	case VTD_MOCK_HW_INFO_TYPE:
+		mock.iotlb = lower_32_bits(xc->root >> PAGE_SHIFT);
+		type = VTD_MOCK_HWPT_DATA;
+		data = &mock;
+		len = sizeof(mock);
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	rc = iommufd_ctx_hwpt_nested_alloc(hd->ictx, hd->cfg.dev_id, hd->cfg.parent_hwpt_id,
+					   type, data, len, id);
+	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_HWPT_ALLOCS);
+	trace_kvm_vtd_host_call(vtd->id, hd->cfg.sid, "hwpt-alloc", rc ? 0 : *id, xc->root, rc);
+	return rc;
+}
+
+static int vtd_hdev_nested(struct vtd_host_ctx *hc, struct vtd_hdev *hd,
+			   const struct vtd_xlate_ctx *xc)
+{
+	struct kvm_vtd *vtd = hc->vtd;
+	u32 id;
+	int rc;
+
+	rc = vtd_hdev_alloc_nested(vtd, hd, xc, &id);
+	if (!rc) {
+		rc = vtd_hdev_replace(vtd, hd, id, VTD_AT_NESTED);
+		if (rc) {
+			iommufd_ctx_object_destroy(hd->ictx, id);
+			kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_HWPT_DESTROYS);
+		}
+	} else {
+		vtd_host_error(vtd, hd);
+	}
+	if (rc) {
+		/* e.g. the host driver refused the first-stage table pointer */
+		vtd_host_fault(hc, hd, VTD_FR_FS_PTPTR_INV, 0);
+		return rc;
+	}
+	/* The old nested HWPT goes only once the device has left it. */
+	if (hd->nested_id)
+		vtd_hdev_destroy_nested(vtd, hd);
+	hd->nested_id = id;
+	return 0;
+}
+
+/* Move the device to the shadow IOAS (empty unless @mode is SHADOW). */
+static void vtd_hdev_to_ioas(struct vtd_host_ctx *hc, struct vtd_hdev *hd, u16 mode)
+{
+	struct kvm_vtd *vtd = hc->vtd;
+
+	if (hd->at != VTD_AT_IOAS &&
+	    vtd_hdev_replace(vtd, hd, hd->cfg.shadow_ioas_id, VTD_AT_IOAS))
+		mode = KVM_VTD_DEVICE_BLOCKED;	/* stays where it was; faults below */
+	vtd_hdev_destroy_nested(vtd, hd);
+	vtd_shadow_clear(vtd, hd);
+	hd->mode = mode;
+	if (hd->at != VTD_AT_IOAS) {
+		vtd_host_fault(hc, hd, hd->xc.mode == VTD_XM_LEGACY ?
+			       VTD_FR_PAGING_ENTRY_INV : VTD_FR_SS_ACCESS, 0);
+		return;
+	}
+	if (mode == KVM_VTD_DEVICE_SHADOW)
+		vtd_shadow_sync(hc, hd, 0, U64_MAX);
+}
+
+static void vtd_hdev_to_parent(struct vtd_host_ctx *hc, struct vtd_hdev *hd)
+{
+	struct kvm_vtd *vtd = hc->vtd;
+
+	if (hd->at != VTD_AT_PARENT &&
+	    vtd_hdev_replace(vtd, hd, hd->cfg.parent_hwpt_id, VTD_AT_PARENT)) {
+		vtd_hdev_to_ioas(hc, hd, KVM_VTD_DEVICE_BLOCKED);
+		return;
+	}
+	vtd_hdev_destroy_nested(vtd, hd);
+	vtd_shadow_clear(vtd, hd);
+	hd->mode = KVM_VTD_DEVICE_PARENT;
+}
+
+/* Read what the guest programmed for the device and follow it. */
+static void vtd_hdev_evaluate(struct vtd_host_ctx *hc, struct vtd_hdev *hd)
+{
+	struct kvm_vtd *vtd = hc->vtd;
+	struct vtd_xlate x = { .sid = hd->cfg.sid };
+	struct vtd_xlate_ctx xc = {};
+	u16 mode = KVM_VTD_DEVICE_PARENT;
+	u8 fault = 0;
+
+	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_EVALS);
+	if (hc->cfg.te) {
+		fault = vtd_resolve(&hc->g.gm, &hc->cfg, &x, vtd->host_scratch, &xc);
+		atomic64_add(x.ctx_pages, &vtd->stats[KVM_VTD_STAT_CTX_PAGES_READ]);
+		atomic64_add(x.pasid_pages, &vtd->stats[KVM_VTD_STAT_PASID_PAGES_READ]);
+		hc->ctx_pages += x.ctx_pages + x.pasid_pages;
+		if (fault)
+			mode = KVM_VTD_DEVICE_BLOCKED;
+		else if (xc.mode == VTD_XM_SM_FS)
+			mode = KVM_VTD_DEVICE_NESTED;
+		else if (xc.mode == VTD_XM_LEGACY || xc.mode == VTD_XM_SM_SS)
+			mode = KVM_VTD_DEVICE_SHADOW;
+	}
+
+	switch (mode) {
+	case KVM_VTD_DEVICE_PARENT:
+		hd->xc = xc;
+		vtd_hdev_to_parent(hc, hd);
+		break;
+	case KVM_VTD_DEVICE_NESTED:
+		/* An unchanged PASID entry leaves the nested HWPT alone. */
+		if (hd->mode == mode && !memcmp(&hd->xc, &xc, sizeof(xc)))
+			break;
+		hd->xc = xc;
+		if (vtd_hdev_nested(hc, hd, &xc)) {
+			vtd_hdev_to_ioas(hc, hd, KVM_VTD_DEVICE_BLOCKED);
+			break;
+		}
+		vtd_shadow_clear(vtd, hd);
+		hd->mode = mode;
+		break;
+	default:
+		/* Shadow: a context change replays the whole space. */
+		hd->xc = xc;
+		vtd_hdev_to_ioas(hc, hd, mode);
+		break;
+	}
+}
+
+static void vtd_hdev_invalidate(struct vtd_host_ctx *hc, struct vtd_hdev *hd)
+{
+	bool vtd_s1 = hd->hw_type == IOMMU_HW_INFO_TYPE_INTEL_VTD;
+	u32 type = vtd_s1 ? IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 : VTD_MOCK_INV_DATA;
+	struct kvm_vtd *vtd = hc->vtd;
+	u32 n = hd->nr_inv, done;
+	int rc;
+
+	if (hd->inv_all) {
+		struct iommu_hwpt_vtd_s1_invalidate *v = hd->inv;
+		struct vtd_mock_inv *m = hd->inv;
+
+		memset(hd->inv, 0, hd->inv_len);
+		if (vtd_s1)
+			v->npages = U64_MAX;
+		else
+			m->flags = VTD_MOCK_INV_ALL;
+		n = 1;
+	}
+	done = n;
+	rc = iommufd_ctx_hwpt_invalidate(hd->ictx, hd->nested_id, type, hd->inv, hd->inv_len,
+					 &done);
+	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_INV_CALLS);
+	atomic64_add(done, &vtd->stats[KVM_VTD_STAT_HOST_INV_ENTRIES]);
+	trace_kvm_vtd_host_call(vtd->id, hd->cfg.sid, "hwpt-invalidate", hd->nested_id, n, rc);
+	if (rc || done != n) {
+		vtd_host_error(vtd, hd);
+		vtd_host_fault(hc, hd, VTD_FR_FS_PTPTR_INV, 0);
+	}
+}
+
+/**
+ * kvm_vtd_host_flush() - program the host for what was noted
+ * @vtd: the unit
+ * @ev: the caller's events; faults for failed host calls are added
+ *
+ * Re-evaluates the devices noted by a switch or a context/PASID-cache
+ * invalidation, syncs the noted shadow ranges and sends each nested
+ * device's collected invalidations in one call.
+ *
+ * Context: kvm_vtd.lock held; takes the kvm->srcu read side; may sleep.
+ */
+void kvm_vtd_host_flush(struct kvm_vtd *vtd, struct vtd_events *ev)
+{
+	struct vtd_host_ctx hc = { .vtd = vtd, .ev = ev };
+	struct vtd_hdev *hd;
+	u32 nested, i;
+	int idx;
+
+	lockdep_assert_held(&vtd->lock);
+	if (!vtd->host_pending)
+		return;
+	vtd->host_pending = false;
+
+	kvm_vtd_gmem_init(vtd, &hc.g);
+	kvm_vtd_xlate_cfg(vtd, &hc.cfg);
+	idx = srcu_read_lock(&vtd->kvm->srcu);
+	list_for_each_entry(hd, &vtd->hdevs, node) {
+		if (hd->reeval) {
+			nested = hd->nested_id;
+			vtd_hdev_evaluate(&hc, hd);
+			/* A shadow device was synced whole; a new HWPT is clean. */
+			hd->sync_all = false;
+			hd->nr_sync = 0;
+			if (hd->nested_id != nested)
+				hd->inv_all = false, hd->nr_inv = 0;
+		}
+		if (hd->mode == KVM_VTD_DEVICE_SHADOW) {
+			if (hd->sync_all)
+				vtd_shadow_sync(&hc, hd, 0, U64_MAX);
+			for (i = 0; !hd->sync_all && i < hd->nr_sync; i++)
+				vtd_shadow_sync(&hc, hd, hd->sync[i].first, hd->sync[i].last);
+		}
+		if (hd->mode == KVM_VTD_DEVICE_NESTED && (hd->inv_all || hd->nr_inv))
+			vtd_hdev_invalidate(&hc, hd);
+		hd->reeval = false;
+		hd->sync_all = false;
+		hd->nr_sync = 0;
+		hd->inv_all = false;
+		hd->nr_inv = 0;
+	}
+	srcu_read_unlock(&vtd->kvm->srcu, idx);
+	atomic64_add(hc.g.gm.pages_read - hc.ctx_pages, &vtd->stats[KVM_VTD_STAT_WALK_PAGES_READ]);
+	atomic64_add(hc.g.gm.walks, &vtd->stats[KVM_VTD_STAT_WALKS]);
+	atomic64_add(hc.g.gm.leaves, &vtd->stats[KVM_VTD_STAT_WALK_LEAVES]);
+}
+
+/**
+ * kvm_vtd_host_note_switch() - every device must be re-evaluated
+ * @vtd: the unit
+ *
+ * Context: kvm_vtd.lock held.
+ */
+void kvm_vtd_host_note_switch(struct kvm_vtd *vtd)
+{
+	struct vtd_hdev *hd;
+
+	lockdep_assert_held(&vtd->lock);
+	list_for_each_entry(hd, &vtd->hdevs, node) {
+		hd->reeval = true;
+		vtd->host_pending = true;
+	}
+}
+
+static bool vtd_hdev_scalable(const struct vtd_hdev *hd)
+{
+	return hd->xc.mode == VTD_XM_SM_FS || hd->xc.mode == VTD_XM_SM_SS ||
+	       hd->xc.mode == VTD_XM_SM_PT;
+}
+
+/* Does a context- or PASID-cache invalidation name what the device uses? */
+static bool vtd_hdev_named(const struct vtd_hdev *hd, u8 type, const struct vtd_inv_req *inv)
+{
+	u16 mask = ~((0x7 << (3 - inv->fm)) & 0x7);
+
+	/*
+	 * A blocked device has no cached entries to select by: with CAP.CM the
+	 * guest invalidates after making its entries present, with whatever
+	 * domain-id it chose, so any such invalidation re-reads them.
+	 */
+	if (hd->mode == KVM_VTD_DEVICE_BLOCKED)
+		return true;
+	if (!hd->xc.mode)	/* translation was off: nothing to re-read */
+		return false;
+	if (type == VTD_DESC_CC) {
+		if (inv->actual == VTD_CC_GLOBAL)
+			return true;
+		if (inv->actual == VTD_CC_DOMAIN)
+			return vtd_hdev_scalable(hd) || hd->xc.did == inv->did;
+		return (hd->cfg.sid & mask) == (inv->sid & mask);
+	}
+	if (!vtd_hdev_scalable(hd))
+		return false;
+	return inv->actual == VTD_PC_GLOBAL ||
+	       (inv->actual == VTD_PC_DOMAIN && hd->xc.did == inv->did) ||
+	       (inv->actual == VTD_PC_PASID && hd->xc.did == inv->did &&
+		hd->xc.pasid == inv->pasid);
+}
+
+static void vtd_hdev_note_range(struct vtd_hdev *hd, const struct vtd_inv_req *inv)
+{
+	if (inv->actual != VTD_IOTLB_PAGE || hd->nr_sync == VTD_HOST_SYNC_MAX) {
+		hd->sync_all = true;
+		return;
+	}
+	hd->sync[hd->nr_sync].first = inv->addr;
+	hd->sync[hd->nr_sync].last = inv->addr + (PAGE_SIZE << inv->am) - 1;
+	hd->nr_sync++;
+}
+
+static void vtd_hdev_note_piotlb(struct vtd_hdev *hd, const struct vtd_inv_req *inv)
+{
+	void *e = hd->inv + hd->nr_inv * hd->inv_len;
+
+	if (hd->inv_all)
+		return;
+	if (inv->actual != VTD_PIOTLB_PAGE || hd->nr_inv == VTD_HOST_INV_MAX ||
+	    (hd->hw_type != IOMMU_HW_INFO_TYPE_INTEL_VTD && inv->am)) {
+		hd->inv_all = true;
+		return;
+	}
+	hd->nr_inv++;
+	memset(e, 0, hd->inv_len);
+	if (hd->hw_type == IOMMU_HW_INFO_TYPE_INTEL_VTD) {
+		struct iommu_hwpt_vtd_s1_invalidate *v = e;
+
+		v->addr = inv->addr;
+		v->npages = 1ull << inv->am;
+		v->flags = inv->ih ? IOMMU_VTD_INV_FLAGS_LEAF : 0;
+	} else {
+		struct vtd_mock_inv *m = e;
+
+		m->iotlb_id = (inv->addr >> PAGE_SHIFT) % VTD_MOCK_IOTLB_SLOTS;
+	}
+}
+
+/**
+ * kvm_vtd_host_note() - note what an invalidation means for the devices
+ * @vtd: the unit
+ * @type: VTD_DESC_CC, VTD_DESC_IOTLB, VTD_DESC_PC or VTD_DESC_PIOTLB
+ * @inv: the invalidation as performed
+ *
+ * Context: kvm_vtd.lock held.  kvm_vtd_host_flush() acts on it.
+ */
+void kvm_vtd_host_note(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *inv)
+{
+	struct vtd_hdev *hd;
+
+	lockdep_assert_held(&vtd->lock);
+	list_for_each_entry(hd, &vtd->hdevs, node) {
+		switch (type) {
+		case VTD_DESC_CC:
+		case VTD_DESC_PC:
+			if (!vtd_hdev_named(hd, type, inv))
+				continue;
+			hd->reeval = true;
+			break;
+		case VTD_DESC_IOTLB:
+			/* Second-stage mappings: the shadowed ones. */
+			if (hd->mode != KVM_VTD_DEVICE_SHADOW ||
+			    (inv->actual != VTD_IOTLB_GLOBAL && hd->xc.did != inv->did))
+				continue;
+			vtd_hdev_note_range(hd, inv);
+			break;
+		case VTD_DESC_PIOTLB:
+			/* First-stage mappings: the nested ones. */
+			if (hd->mode != KVM_VTD_DEVICE_NESTED || hd->xc.did != inv->did ||
+			    hd->xc.pasid != inv->pasid)
+				continue;
+			vtd_hdev_note_piotlb(hd, inv);
+			break;
+		default:
+			continue;
+		}
+		vtd->host_pending = true;
+	}
+}
+
+static struct vtd_hdev *vtd_hdev_find(struct kvm_vtd *vtd, u16 sid)
+{
+	struct vtd_hdev *hd;
+
+	lockdep_assert_held(&vtd->lock);
+	list_for_each_entry(hd, &vtd->hdevs, node)
+		if (hd->cfg.sid == sid)
+			return hd;
+	return NULL;
+}
+
+static void vtd_hdev_free(struct vtd_hdev *hd)
+{
+	if (hd->ictx)
+		iommufd_ctx_put(hd->ictx);
+	kfree(hd->inv);
+	kfree(hd);
+}
+
+/* Back to the parent, everything the unit made for the device destroyed. */
+static void vtd_hdev_teardown(struct kvm_vtd *vtd, struct vtd_hdev *hd)
+{
+	lockdep_assert_held(&vtd->lock);
+	if (hd->at != VTD_AT_PARENT)
+		vtd_hdev_replace(vtd, hd, hd->cfg.parent_hwpt_id, VTD_AT_PARENT);
+	/* If that failed (the VMM destroyed the parent) this fails too. */
+	vtd_hdev_destroy_nested(vtd, hd);
+	vtd_shadow_clear(vtd, hd);
+	list_del(&hd->node);
+	vtd->nr_hdevs--;
+	vtd_hdev_free(hd);
+}
+
+static int vtd_device_copy(struct kvm_vtd_device *d, void __user *uarg)
+{
+	u32 size;
+	int rc;
+
+	if (get_user(size, (u32 __user *)uarg))
+		return -EFAULT;
+	if (size < sizeof(*d) || size > PAGE_SIZE)
+		return -EINVAL;
+	rc = copy_struct_from_user(d, sizeof(*d), uarg, size);
+	if (rc)
+		return rc == -E2BIG ? -EINVAL : rc;
+	return d->flags || d->reserved0 || d->reserved1 ? -EINVAL : 0;
+}
+
+/**
+ * kvm_vtd_device_attach() - KVM_DEV_VTD_DEVICE_ATTACH
+ * @vtd: the unit
+ * @uarg: the VMM's struct kvm_vtd_device
+ *
+ * Context: kvm->lock held.
+ * Return: 0 or a negative errno, see the UAPI header.
+ */
+int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg)
+{
+	struct vtd_events ev = {};
+	struct kvm_vtd_device d;
+	unsigned long unmapped;
+	struct vtd_hdev *hd;
+	u32 pt;
+	int rc;
+
+	lockdep_assert_held(&vtd->kvm->lock);
+	rc = vtd_device_copy(&d, uarg);
+	if (rc)
+		return rc;
+	if (!vtd->initialized)
+		return -EBUSY;
+
+	hd = kzalloc(sizeof(*hd), GFP_KERNEL_ACCOUNT);
+	if (!hd)
+		return -ENOMEM;
+	hd->cfg = d;
+	hd->runs = RB_ROOT_CACHED;
+	hd->ictx = iommufd_ctx_from_fd(d.iommufd);
+	if (IS_ERR(hd->ictx)) {
+		hd->ictx = NULL;
+		rc = -EBADF;
+		goto out_free;
+	}
+	rc = iommufd_ctx_device_hw_info_type(hd->ictx, d.dev_id, &hd->hw_type);
+	if (rc) {
+		if (rc == -ENOENT)
+			rc = -ENODEV;
+		goto out_free;
+	}
+	hd->inv_len = hd->hw_type == IOMMU_HW_INFO_TYPE_INTEL_VTD ?
+		      sizeof(struct iommu_hwpt_vtd_s1_invalidate) : sizeof(struct vtd_mock_inv);
+	hd->inv = kcalloc(VTD_HOST_INV_MAX, hd->inv_len, GFP_KERNEL_ACCOUNT);
+	if (!hd->inv) {
+		rc = -ENOMEM;
+		goto out_free;
+	}
+	/*
+	 * The shadow IOAS must be one: unmapping the last page of the 64-bit
+	 * IOVA space, which no IOMMU maps, fails for any other ID.
+	 */
+	rc = iommufd_ctx_ioas_unmap(hd->ictx, d.shadow_ioas_id, -PAGE_SIZE, PAGE_SIZE,
+				    &unmapped);
+	if (rc)
+		goto out_free;
+
+	mutex_lock(&vtd->lock);
+	if (vtd_hdev_find(vtd, d.sid)) {
+		rc = -EEXIST;
+		goto out_unlock;
+	}
+	if (vtd->nr_hdevs >= KVM_VTD_MAX_DEVICES) {
+		rc = -ENOSPC;
+		goto out_unlock;
+	}
+	if (!vtd->host_scratch) {
+		vtd->host_scratch = kvzalloc(sizeof(*vtd->host_scratch), GFP_KERNEL_ACCOUNT);
+		if (!vtd->host_scratch) {
+			rc = -ENOMEM;
+			goto out_unlock;
+		}
+	}
+	/*
+	 * Start from the parent, which checks the device and the parent ID
+	 * together: an IOAS ID would come back as another (automatic) HWPT.
+	 */
+	pt = d.parent_hwpt_id;
+	rc = iommufd_ctx_device_replace(hd->ictx, d.dev_id, &pt);
+	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_ATTACHES);
+	trace_kvm_vtd_host_attach(vtd->id, d.sid, VTD_AT_PARENT, d.parent_hwpt_id, pt, rc);
+	if (rc == -ENOENT || (!rc && pt != d.parent_hwpt_id))
+		rc = -EINVAL;
+	if (rc)
+		goto out_unlock;
+	hd->at = VTD_AT_PARENT;
+	hd->hwpt_id = pt;
+	hd->mode = KVM_VTD_DEVICE_PARENT;
+	list_add_tail(&hd->node, &vtd->hdevs);
+	vtd->nr_hdevs++;
+	hd->reeval = true;
+	vtd->host_pending = true;
+	kvm_vtd_host_flush(vtd, &ev);
+	kvm_vtd_unlock_deliver(vtd, &ev);
+	return 0;
+
+out_unlock:
+	mutex_unlock(&vtd->lock);
+out_free:
+	vtd_hdev_free(hd);
+	return rc;
+}
+
+/**
+ * kvm_vtd_device_detach() - KVM_DEV_VTD_DEVICE_DETACH
+ * @vtd: the unit
+ * @uarg: the VMM's struct kvm_vtd_device (@sid)
+ *
+ * Context: kvm->lock held.
+ * Return: 0, -EINVAL for a bad struct, -ENOENT for an unknown source-id.
+ */
+int kvm_vtd_device_detach(struct kvm_vtd *vtd, void __user *uarg)
+{
+	struct kvm_vtd_device d;
+	struct vtd_hdev *hd;
+	int rc;
+
+	lockdep_assert_held(&vtd->kvm->lock);
+	rc = vtd_device_copy(&d, uarg);
+	if (rc)
+		return rc;
+	mutex_lock(&vtd->lock);
+	hd = vtd_hdev_find(vtd, d.sid);
+	if (hd)
+		vtd_hdev_teardown(vtd, hd);
+	mutex_unlock(&vtd->lock);
+	return hd ? 0 : -ENOENT;
+}
+
+/**
+ * kvm_vtd_device_state() - KVM_DEV_VTD_DEVICE_STATE
+ * @vtd: the unit
+ * @uarg: the VMM's struct kvm_vtd_device_state
+ *
+ * Return: 0, -EFAULT, or -ENOENT for an unknown source-id.
+ */
+int kvm_vtd_device_state(struct kvm_vtd *vtd, void __user *uarg)
+{
+	struct kvm_vtd_device_state st;
+	struct vtd_hdev *hd;
+	u16 sid;
+
+	if (get_user(sid, (u16 __user *)uarg))
+		return -EFAULT;
+	memset(&st, 0, sizeof(st));
+	st.sid = sid;
+	mutex_lock(&vtd->lock);
+	hd = vtd_hdev_find(vtd, sid);
+	if (hd) {
+		st.mode = hd->mode;
+		st.hwpt_id = hd->hwpt_id;
+		st.shadow_runs = hd->nr_runs;
+		st.shadow_bytes = hd->shadow_bytes;
+		st.host_errors = hd->host_errors;
+	}
+	mutex_unlock(&vtd->lock);
+	if (!hd)
+		return -ENOENT;
+	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+/**
+ * kvm_vtd_host_release() - detach every device (device release)
+ * @vtd: the unit
+ *
+ * Context: kvm->lock held.
+ */
+void kvm_vtd_host_release(struct kvm_vtd *vtd)
+{
+	struct vtd_hdev *hd, *tmp;
+
+	mutex_lock(&vtd->lock);
+	list_for_each_entry_safe(hd, tmp, &vtd->hdevs, node)
+		vtd_hdev_teardown(vtd, hd);
+	mutex_unlock(&vtd->lock);
+	kvfree(vtd->host_scratch);
+	vtd->host_scratch = NULL;
+}

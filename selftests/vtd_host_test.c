@@ -1,0 +1,735 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Assigned devices: a guest programs its vIOMMU for a device that the VMM
+ * bound in an iommufd (the iommufd test mock, CONFIG_IOMMUFD_TEST), and the
+ * host attachment follows in the guest's own exits: a nested HWPT built
+ * from a first-stage PASID entry and invalidated in one call per queue
+ * drain, the nesting parent for pass-through or translation off, a shadow
+ * IOAS that mirrors second-stage tables.  The mock's test ops say what the
+ * host IOMMU holds; the only exits are the guest's ucalls.
+ */
+#include <errno.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <linux/iommufd.h>
+
+#include "iommufd_test.h"
+#include "kselftest_harness.h"
+#include "processor.h"
+#include "vtd_util.h"
+
+#define R		VTD_GPA
+#define POOL_GPA	0x10000000ull	/* guest tables and queue */
+#define POOL_SLOT	1
+#define POOL_PAGES	64
+#define DATA_GPA	0x20000000ull	/* what the device's DMA reaches */
+#define DATA_SLOT	2
+#define DATA_PAGES	1024
+#define SID		0x0010		/* 00:02.0 */
+#define DID		2
+#define IOVA		0x1000000ull	/* the mock's aperture starts at 16 MiB */
+#define IOVA2		0x2000000ull
+#define IOVA3		0x3000000ull
+#define ADDR_MASK	0x000ffffffffff000ull
+
+/* Shared with the host. */
+static uint64_t next_table, queue, tail, status_gpa;
+static uint64_t fs_a, fs_b;
+
+static uint64_t *tva(uint64_t gpa)
+{
+	return (uint64_t *)gpa;		/* the pool is identity-mapped */
+}
+
+static uint64_t alloc_table(void)
+{
+	GUEST_ASSERT(next_table < POOL_PAGES);
+	return POOL_GPA + 4096 * next_table++;
+}
+
+/* Queue one descriptor (16 or 32 bytes) and an invalidation wait after it. */
+static void submit(uint64_t lo, uint64_t hi, int dsize)
+{
+	uint64_t *q = tva(queue);
+
+	memset(&q[tail / 8], 0, dsize);
+	q[tail / 8] = lo;
+	q[tail / 8 + 1] = hi;
+	tail = (tail + dsize) % 4096;
+}
+
+static void submit_wait(int dsize)
+{
+	uint32_t *status = (uint32_t *)status_gpa;
+
+	WRITE_ONCE(*status, 0);
+	submit(0x25 | (1ull << 32), status_gpa, dsize);	/* SW, data 1 */
+	wr64(R, IQT, tail);
+	GUEST_ASSERT_EQ(rd64(R, IQH), tail);
+	GUEST_ASSERT_EQ(READ_ONCE(*status), 1);
+	GUEST_ASSERT(!(rd32(R, FSTS) & FSTS_IQE));
+}
+
+static void enable(uint64_t rtaddr, uint64_t iqa)
+{
+	int i;
+
+	wr64(R, RTADDR, rtaddr);
+	wr32(R, GCMD, GCMD_SRTP);
+	for (i = 0; i < 1000 && !(rd32(R, GSTS) & GSTS_RTPS); i++)
+		;
+	wr64(R, IQT, 0);
+	wr64(R, IQA, iqa);
+	wr32(R, GCMD, GCMD_QIE);
+	for (i = 0; i < 1000 && !(rd32(R, GSTS) & GSTS_QIES); i++)
+		;
+	wr32(R, GCMD, GCMD_TE | GCMD_QIE);
+	for (i = 0; i < 1000 && !(rd32(R, GSTS) & GSTS_TES); i++)
+		;
+	GUEST_ASSERT_EQ(rd32(R, GSTS), GSTS_RTPS | GSTS_TES | GSTS_QIES);
+}
+
+#define PIOTLB(did, pasid)	(0x36 | ((uint64_t)(did) << 16) | ((uint64_t)(pasid) << 32))
+#define PC_PASID(did, pasid)	(0x17 | ((uint64_t)(did) << 16) | ((uint64_t)(pasid) << 32))
+
+/*
+ * Scalable mode: RID_PASID 0 of SID is first stage (domain DID) on table
+ * fs_a; the guest invalidates, points the entry at fs_b, makes it
+ * pass-through, first stage again, and turns translation off and on.
+ */
+static void guest_nested(void)
+{
+	uint64_t root = alloc_table(), ctx = alloc_table(), pdir = alloc_table();
+	uint64_t ptbl = alloc_table(), *pe = tva(ptbl);
+	uint64_t *ce = tva(ctx) + (SID & 0x7f) * 4;
+	int i;
+
+	queue = alloc_table();
+	status_gpa = alloc_table();
+	fs_a = alloc_table();
+	fs_b = alloc_table();
+	tva(root)[0] = ctx | 1;
+	ce[0] = pdir | BIT_ULL(3) | 1;			/* PASIDE, PDTS 0 */
+	ce[1] = 0;					/* RID_PASID 0 */
+	tva(pdir)[0] = ptbl | 1;
+	pe[0] = (1 << 6) | 1;				/* PGTT first stage */
+	pe[1] = DID;
+	pe[2] = fs_a;
+	enable(root | RTADDR_TTM_SM, queue | IQA_DW);
+	GUEST_SYNC(1);
+
+	submit(PIOTLB(DID, 0), 0x1000, 32);		/* PSI, page 1 */
+	submit_wait(32);
+	GUEST_SYNC(2);
+
+	for (i = 0; i < 64; i++)
+		submit(PIOTLB(DID, 0), (uint64_t)i << 12, 32);
+	submit_wait(32);
+	GUEST_SYNC(3);
+
+	pe[2] = fs_b;
+	submit(PC_PASID(DID, 0), 0, 32);
+	submit_wait(32);
+	GUEST_SYNC(4);
+
+	submit(PC_PASID(DID, 0), 0, 32);		/* nothing changed */
+	submit(PIOTLB(DID + 1, 0), 0, 32);		/* another domain */
+	submit(PIOTLB(DID, 1), 0, 32);			/* another PASID */
+	submit_wait(32);
+	GUEST_SYNC(5);
+
+	pe[0] = (4 << 6) | 1;				/* pass-through */
+	submit(PC_PASID(DID, 0), 0, 32);
+	submit_wait(32);
+	GUEST_SYNC(6);
+
+	pe[0] = (1 << 6) | 1;
+	pe[2] = fs_a;
+	submit(PC_PASID(DID, 0), 0, 32);
+	submit_wait(32);
+	GUEST_SYNC(7);
+
+	wr32(R, GCMD, GCMD_QIE);			/* translation off */
+	GUEST_ASSERT(!(rd32(R, GSTS) & GSTS_TES));
+	GUEST_SYNC(8);
+
+	wr32(R, GCMD, GCMD_TE | GCMD_QIE);
+	GUEST_SYNC(9);
+	GUEST_DONE();
+}
+
+/* Second stage, 4 levels, table for table: the guest's own map(). */
+static void ss_map(uint64_t l4, uint64_t iova, uint64_t gpa)
+{
+	uint64_t table = l4, *t;
+	int level, idx;
+
+	for (level = 4; level > 1; level--) {
+		t = tva(table);
+		idx = (iova >> (12 + 9 * (level - 1))) & 511;
+		if (!(t[idx] & 3))
+			t[idx] = alloc_table() | 3;
+		table = t[idx] & ADDR_MASK;
+	}
+	tva(table)[(iova >> 12) & 511] = gpa | 3;
+}
+
+static void ss_unmap(uint64_t l4, uint64_t iova)
+{
+	uint64_t table = l4;
+	int level;
+
+	for (level = 4; level > 1; level--)
+		table = tva(table)[(iova >> (12 + 9 * (level - 1))) & 511] & ADDR_MASK;
+	tva(table)[(iova >> 12) & 511] = 0;
+}
+
+#define IOTLB_PSI(did)		(0x32 | ((uint64_t)(did) << 16))
+#define CC_DEVICE(did, sid)	(0x31 | ((uint64_t)(did) << 16) | ((uint64_t)(sid) << 32))
+
+/*
+ * Legacy mode: SID's context entry points at a 4-level second-stage table
+ * that maps 512 contiguous pages; the guest unmaps one and maps another
+ * with page-selective invalidations, rewrites the whole table and
+ * invalidates the context, then clears the context entry.
+ */
+static void guest_shadow(void)
+{
+	uint64_t root = alloc_table(), ctx = alloc_table(), l4 = alloc_table();
+	uint64_t *ce = tva(ctx) + (SID & 0xff) * 2;
+	int i;
+
+	queue = alloc_table();
+	status_gpa = alloc_table();
+	tva(root)[0] = ctx | 1;
+	ce[0] = l4 | 1;
+	ce[1] = 2 | (DID << 8);				/* AW 48-bit */
+	for (i = 0; i < 512; i++)
+		ss_map(l4, IOVA + i * 4096ull, DATA_GPA + i * 4096ull);
+	enable(root, queue);
+	GUEST_SYNC(1);
+
+	ss_unmap(l4, IOVA + 5 * 4096);
+	submit(IOTLB_PSI(DID), IOVA + 5 * 4096, 16);
+	submit_wait(16);
+	GUEST_SYNC(2);
+
+	ss_map(l4, IOVA2, DATA_GPA + 600 * 4096ull);
+	submit(IOTLB_PSI(DID + 1), IOVA2, 16);		/* another domain */
+	submit_wait(16);
+	GUEST_SYNC(3);
+	submit(IOTLB_PSI(DID), IOVA2, 16);
+	submit_wait(16);
+	GUEST_SYNC(4);
+
+	/* A new table, without invalidating the old mappings page by page. */
+	l4 = alloc_table();
+	ss_map(l4, IOVA3, DATA_GPA + 700 * 4096ull);
+	ce[0] = l4 | 1;
+	submit(CC_DEVICE(DID, SID), 0, 16);
+	submit_wait(16);
+	GUEST_SYNC(5);
+
+	ce[0] = 0;
+	submit(CC_DEVICE(DID, SID), 0, 16);
+	submit_wait(16);
+	GUEST_SYNC(6);
+	GUEST_DONE();
+}
+
+/* The VMM's side: an iommufd with a mock device, a parent and a shadow IOAS. */
+struct host {
+	int iommufd;
+	uint32_t ioas, shadow, stdev, dev, parent;
+};
+
+static uint32_t ioas_alloc(int fd)
+{
+	struct iommu_ioas_alloc cmd = { .size = sizeof(cmd) };
+
+	TEST_ASSERT(!ioctl(fd, IOMMU_IOAS_ALLOC, &cmd), "IOMMU_IOAS_ALLOC");
+	return cmd.out_ioas_id;
+}
+
+/* @pad IOASes first, so that object IDs differ between iommufds. */
+static void host_setup(struct host *h, int pad)
+{
+	struct iommu_test_cmd mock = {
+		.size = sizeof(mock),
+		.op = IOMMU_TEST_OP_MOCK_DOMAIN,
+	};
+	struct iommu_hwpt_alloc hwpt = {
+		.size = sizeof(hwpt),
+		.flags = IOMMU_HWPT_ALLOC_NEST_PARENT,
+	};
+
+	h->iommufd = open("/dev/iommu", O_RDWR);
+	TEST_ASSERT(h->iommufd >= 0, "open /dev/iommu");
+	while (pad--)
+		ioas_alloc(h->iommufd);
+	h->ioas = ioas_alloc(h->iommufd);
+	h->shadow = ioas_alloc(h->iommufd);
+	mock.id = h->ioas;
+	TEST_ASSERT(!ioctl(h->iommufd, IOMMU_TEST_CMD, &mock), "mock device");
+	h->stdev = mock.mock_domain.out_stdev_id;
+	h->dev = mock.mock_domain.out_idev_id;
+	hwpt.dev_id = h->dev;
+	hwpt.pt_id = h->ioas;
+	TEST_ASSERT(!ioctl(h->iommufd, IOMMU_HWPT_ALLOC, &hwpt), "nesting parent");
+	h->parent = hwpt.out_hwpt_id;
+}
+
+static int destroy(int fd, uint32_t id)
+{
+	struct iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
+
+	return ioctl(fd, IOMMU_DESTROY, &cmd) ? errno : 0;
+}
+
+static int check_iotlb(int fd, uint32_t hwpt, uint32_t slot, uint32_t val)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_MD_CHECK_IOTLB,
+		.id = hwpt,
+		.check_iotlb = { .id = slot, .iotlb = val },
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd) ? errno : 0;
+}
+
+static int check_map(int fd, uint32_t hwpt, uint64_t iova, uint64_t len, void *hva)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_MD_CHECK_MAP,
+		.id = hwpt,
+		.check_map = { .iova = iova, .length = len, .uptr = (uintptr_t)hva },
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd) ? errno : 0;
+}
+
+static int dev_attach(int vfd, const struct host *h, uint16_t sid)
+{
+	struct kvm_vtd_device d = {
+		.size = sizeof(d),
+		.sid = sid,
+		.iommufd = h->iommufd,
+		.dev_id = h->dev,
+		.parent_hwpt_id = h->parent,
+		.shadow_ioas_id = h->shadow,
+	};
+
+	return __kvm_device_attr_set(vfd, KVM_DEV_VTD_GRP_DEVICE,
+				     KVM_DEV_VTD_DEVICE_ATTACH, &d) ? errno : 0;
+}
+
+static int dev_detach(int vfd, uint16_t sid)
+{
+	struct kvm_vtd_device d = { .size = sizeof(d), .sid = sid };
+
+	return __kvm_device_attr_set(vfd, KVM_DEV_VTD_GRP_DEVICE,
+				     KVM_DEV_VTD_DEVICE_DETACH, &d) ? errno : 0;
+}
+
+static struct kvm_vtd_device_state dev_state(int vfd, uint16_t sid)
+{
+	struct kvm_vtd_device_state st = { .sid = sid };
+
+	kvm_device_attr_get(vfd, KVM_DEV_VTD_GRP_DEVICE, KVM_DEV_VTD_DEVICE_STATE, &st);
+	return st;
+}
+
+struct fixture {
+	struct kvm_vm *vm;
+	struct kvm_vcpu *vcpu;
+	int fd;
+	struct host h;
+};
+
+static void setup(struct fixture *f, void *guest, bool scalable)
+{
+	f->vm = vm_create_with_one_vcpu(&f->vcpu, guest);
+	vm_userspace_mem_region_add(f->vm, VM_MEM_SRC_ANONYMOUS, POOL_GPA, POOL_SLOT,
+				    POOL_PAGES, 0);
+	vm_userspace_mem_region_add(f->vm, VM_MEM_SRC_ANONYMOUS, DATA_GPA, DATA_SLOT,
+				    DATA_PAGES, 0);
+	virt_map(f->vm, POOL_GPA, POOL_GPA, POOL_PAGES);
+	virt_map(f->vm, VTD_GPA, VTD_GPA, 1);
+
+	f->fd = __kvm_create_device(f->vm, KVM_DEV_TYPE_INTEL_VTD);
+	TEST_ASSERT(f->fd >= 0, "create");
+	if (scalable) {
+		uint64_t ecap = vtd_reg_get(f->fd, ECAP);
+
+		TEST_ASSERT(!vtd_reg_set(f->fd, ECAP, ecap | ECAP_SMTS | ECAP_FLTS | ECAP_SLTS |
+					 ECAP_PASID | ECAP_PSS(19) | ECAP_PT),
+			    "scalable-mode ECAP");
+	}
+	host_setup(&f->h, 0);
+	/* Attaching needs an initialized unit. */
+	TEST_ASSERT_EQ(EBUSY, dev_attach(f->fd, &f->h, SID));
+	TEST_ASSERT(!vtd_set_addr(f->fd, VTD_GPA) && !vtd_init(f->fd), "init");
+	TEST_ASSERT_EQ(0, dev_attach(f->fd, &f->h, SID));
+}
+
+static void stage(struct fixture *f, int n)
+{
+	struct ucall uc;
+
+	vcpu_run(f->vcpu);
+	if (get_ucall(f->vcpu, &uc) == UCALL_ABORT)
+		REPORT_GUEST_ASSERT(uc);
+	TEST_ASSERT(uc.cmd == UCALL_SYNC && uc.args[1] == n, "guest sync %d (exit %s)", n,
+		    exit_reason_str(f->vcpu->run->exit_reason));
+}
+
+static void done(struct fixture *f)
+{
+	struct ucall uc;
+
+	vcpu_run(f->vcpu);
+	if (get_ucall(f->vcpu, &uc) == UCALL_ABORT)
+		REPORT_GUEST_ASSERT(uc);
+	TEST_ASSERT_EQ(UCALL_DONE, uc.cmd);
+}
+
+static uint64_t stat(struct fixture *f, int idx)
+{
+	return vtd_stat(f->fd, idx);
+}
+
+/* Every slot of the nested mock domain @hwpt holds @val. */
+static void assert_iotlb(struct fixture *f, uint32_t hwpt, uint32_t v0, uint32_t v1,
+			 uint32_t v2, uint32_t v3)
+{
+	TEST_ASSERT_EQ(0, check_iotlb(f->h.iommufd, hwpt, 0, v0));
+	TEST_ASSERT_EQ(0, check_iotlb(f->h.iommufd, hwpt, 1, v1));
+	TEST_ASSERT_EQ(0, check_iotlb(f->h.iommufd, hwpt, 2, v2));
+	TEST_ASSERT_EQ(0, check_iotlb(f->h.iommufd, hwpt, 3, v3));
+}
+
+TEST(nested)
+{
+	struct iommu_test_cmd rep = {
+		.size = sizeof(rep),
+		.op = IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE,
+	};
+	struct kvm_vtd_device_state st;
+	uint32_t n1, n2, n3, a, b;
+	struct fixture f;
+	uint64_t calls;
+
+	setup(&f, guest_nested, true);
+	st = dev_state(f.fd, SID);
+	ASSERT_EQ(KVM_VTD_DEVICE_PARENT, st.mode);
+	ASSERT_EQ(f.h.parent, st.hwpt_id);
+
+	/* Translation on: a nested HWPT from the PASID entry, attached. */
+	stage(&f, 1);
+	sync_global_from_guest(f.vm, fs_a);
+	sync_global_from_guest(f.vm, fs_b);
+	a = fs_a >> 12;
+	b = fs_b >> 12;
+	st = dev_state(f.fd, SID);
+	ASSERT_EQ(KVM_VTD_DEVICE_NESTED, st.mode);
+	n1 = st.hwpt_id;
+	ASSERT_NE(f.h.parent, n1);
+	assert_iotlb(&f, n1, a, a, a, a);
+	ASSERT_EQ(EBUSY, destroy(f.h.iommufd, n1));	/* the device is on it */
+	ASSERT_EQ(EBUSY, destroy(f.h.iommufd, f.h.parent));
+	ASSERT_EQ(1, stat(&f, KVM_VTD_STAT_HOST_HWPT_ALLOCS));
+
+	/* One page: one entry, one slot. */
+	stage(&f, 2);
+	ASSERT_EQ(1, stat(&f, KVM_VTD_STAT_HOST_INV_CALLS));
+	ASSERT_EQ(1, stat(&f, KVM_VTD_STAT_HOST_INV_ENTRIES));
+	assert_iotlb(&f, n1, a, 0, a, a);
+
+	/* 64 descriptors, one drain: one host call with 64 entries. */
+	stage(&f, 3);
+	ASSERT_EQ(2, stat(&f, KVM_VTD_STAT_HOST_INV_CALLS));
+	ASSERT_EQ(65, stat(&f, KVM_VTD_STAT_HOST_INV_ENTRIES));
+	assert_iotlb(&f, n1, 0, 0, 0, 0);
+
+	/* A new table pointer: a new HWPT replaces the old, which is gone. */
+	stage(&f, 4);
+	st = dev_state(f.fd, SID);
+	ASSERT_EQ(KVM_VTD_DEVICE_NESTED, st.mode);
+	n2 = st.hwpt_id;
+	ASSERT_NE(n1, n2);
+	assert_iotlb(&f, n2, b, b, b, b);
+	ASSERT_EQ(ENOENT, destroy(f.h.iommufd, n1));
+	ASSERT_EQ(2, stat(&f, KVM_VTD_STAT_HOST_HWPT_ALLOCS));
+	ASSERT_EQ(1, stat(&f, KVM_VTD_STAT_HOST_HWPT_DESTROYS));
+
+	/* Unchanged entry, other domain, other PASID: no host call at all. */
+	calls = stat(&f, KVM_VTD_STAT_HOST_ATTACHES);
+	stage(&f, 5);
+	ASSERT_EQ(n2, dev_state(f.fd, SID).hwpt_id);
+	ASSERT_EQ(2, stat(&f, KVM_VTD_STAT_HOST_HWPT_ALLOCS));
+	ASSERT_EQ(2, stat(&f, KVM_VTD_STAT_HOST_INV_CALLS));
+	ASSERT_EQ(calls, stat(&f, KVM_VTD_STAT_HOST_ATTACHES));
+	assert_iotlb(&f, n2, b, b, b, b);
+
+	/* Pass-through: the parent, and the nested HWPT destroyed. */
+	stage(&f, 6);
+	st = dev_state(f.fd, SID);
+	ASSERT_EQ(KVM_VTD_DEVICE_PARENT, st.mode);
+	ASSERT_EQ(f.h.parent, st.hwpt_id);
+	ASSERT_EQ(ENOENT, destroy(f.h.iommufd, n2));
+
+	stage(&f, 7);
+	n3 = dev_state(f.fd, SID).hwpt_id;
+	ASSERT_EQ(KVM_VTD_DEVICE_NESTED, dev_state(f.fd, SID).mode);
+	assert_iotlb(&f, n3, a, a, a, a);
+
+	/* Translation off: the parent. */
+	stage(&f, 8);
+	ASSERT_EQ(KVM_VTD_DEVICE_PARENT, dev_state(f.fd, SID).mode);
+	ASSERT_EQ(ENOENT, destroy(f.h.iommufd, n3));
+
+	stage(&f, 9);
+	ASSERT_EQ(KVM_VTD_DEVICE_NESTED, dev_state(f.fd, SID).mode);
+	n3 = dev_state(f.fd, SID).hwpt_id;
+	done(&f);
+
+	/* Reset: the parent, nothing of the unit's left in the iommufd. */
+	ASSERT_EQ(0, __kvm_device_attr_set(f.fd, KVM_DEV_VTD_GRP_CTRL,
+					   KVM_DEV_VTD_CTRL_RESET, NULL));
+	ASSERT_EQ(KVM_VTD_DEVICE_PARENT, dev_state(f.fd, SID).mode);
+	ASSERT_EQ(ENOENT, destroy(f.h.iommufd, n3));
+	ASSERT_EQ(stat(&f, KVM_VTD_STAT_HOST_HWPT_ALLOCS),
+		  stat(&f, KVM_VTD_STAT_HOST_HWPT_DESTROYS));
+	ASSERT_EQ(0, stat(&f, KVM_VTD_STAT_HOST_ERRORS));
+	ASSERT_EQ(0, dev_detach(f.fd, SID));
+	ASSERT_EQ(ENOENT, dev_detach(f.fd, SID));
+
+	/* The VMM moves the device off the parent: the parent is free. */
+	rep.id = f.h.stdev;
+	rep.mock_domain_replace.pt_id = f.h.ioas;
+	ASSERT_EQ(0, ioctl(f.h.iommufd, IOMMU_TEST_CMD, &rep));
+	ASSERT_EQ(0, destroy(f.h.iommufd, f.h.parent));
+	close(f.fd);
+	kvm_vm_free(f.vm);
+	close(f.h.iommufd);
+}
+
+TEST(shadow)
+{
+	void *data;
+	struct kvm_vtd_device_state st;
+	struct fixture f;
+	uint32_t hwpt;
+	int fd;
+
+	setup(&f, guest_shadow, false);
+	fd = f.h.iommufd;
+	data = addr_gpa2hva(f.vm, DATA_GPA);
+
+	/* 512 contiguous pages: one run, one map call. */
+	stage(&f, 1);
+	st = dev_state(f.fd, SID);
+	ASSERT_EQ(KVM_VTD_DEVICE_SHADOW, st.mode);
+	hwpt = st.hwpt_id;
+	ASSERT_EQ(1, st.shadow_runs);
+	ASSERT_EQ(512 * 4096, st.shadow_bytes);
+	ASSERT_EQ(1, stat(&f, KVM_VTD_STAT_SHADOW_MAP_CALLS));
+	ASSERT_EQ(0, check_map(fd, hwpt, IOVA, 512 * 4096, data));
+
+	/* One page unmapped: exactly that page goes. */
+	stage(&f, 2);
+	ASSERT_EQ(EINVAL, check_map(fd, hwpt, IOVA + 5 * 4096, 4096, data + 5 * 4096));
+	ASSERT_EQ(0, check_map(fd, hwpt, IOVA, 5 * 4096, data));
+	ASSERT_EQ(0, check_map(fd, hwpt, IOVA + 6 * 4096, 506 * 4096, data + 6 * 4096));
+	ASSERT_EQ(511 * 4096, dev_state(f.fd, SID).shadow_bytes);
+
+	/* A new mapping appears only with the invalidation naming its domain. */
+	stage(&f, 3);
+	ASSERT_EQ(EINVAL, check_map(fd, hwpt, IOVA2, 4096, data + 600 * 4096));
+	stage(&f, 4);
+	ASSERT_EQ(0, check_map(fd, hwpt, IOVA2, 4096, data + 600 * 4096));
+
+	/* A new table and a context invalidation: replayed, nothing stale. */
+	stage(&f, 5);
+	ASSERT_EQ(EINVAL, check_map(fd, hwpt, IOVA, 4096, data));
+	ASSERT_EQ(EINVAL, check_map(fd, hwpt, IOVA2, 4096, data + 600 * 4096));
+	ASSERT_EQ(0, check_map(fd, hwpt, IOVA3, 4096, data + 700 * 4096));
+	st = dev_state(f.fd, SID);
+	ASSERT_EQ(1, st.shadow_runs);
+	ASSERT_EQ(4096, st.shadow_bytes);
+
+	/* Not present: blocked, nothing mapped. */
+	stage(&f, 6);
+	st = dev_state(f.fd, SID);
+	ASSERT_EQ(KVM_VTD_DEVICE_BLOCKED, st.mode);
+	ASSERT_EQ(0, st.shadow_runs);
+	ASSERT_EQ(EINVAL, check_map(fd, hwpt, IOVA3, 4096, data + 700 * 4096));
+	done(&f);
+	ASSERT_EQ(stat(&f, KVM_VTD_STAT_SHADOW_MAP_BYTES),
+		  stat(&f, KVM_VTD_STAT_SHADOW_UNMAP_BYTES));
+	ASSERT_EQ(0, stat(&f, KVM_VTD_STAT_HOST_ERRORS));
+
+	ASSERT_EQ(0, dev_detach(f.fd, SID));
+	close(f.fd);
+	kvm_vm_free(f.vm);
+	close(fd);
+}
+
+static int attach_raw(int vfd, struct kvm_vtd_device *d)
+{
+	return __kvm_device_attr_set(vfd, KVM_DEV_VTD_GRP_DEVICE,
+				     KVM_DEV_VTD_DEVICE_ATTACH, d) ? errno : 0;
+}
+
+/* Bad VMM input: each a clear error, nothing attached, no host splat. */
+TEST(vmm_input)
+{
+	struct kvm_vtd_device d;
+	struct fixture f;
+	struct host h2;
+	int efd;
+
+	setup(&f, guest_shadow, false);
+	ASSERT_EQ(EEXIST, dev_attach(f.fd, &f.h, SID));
+
+	/* A second iommufd whose object IDs are not the first one's. */
+	host_setup(&h2, 10);
+	ASSERT_GT(h2.dev, f.h.parent);
+
+	d = (struct kvm_vtd_device){
+		.size = sizeof(d), .sid = SID + 8, .iommufd = h2.iommufd, .dev_id = h2.dev,
+		.parent_hwpt_id = h2.parent, .shadow_ioas_id = h2.shadow,
+	};
+	d.flags = 1;
+	ASSERT_EQ(EINVAL, attach_raw(f.fd, &d));
+	d.flags = 0;
+	d.reserved1 = 1;
+	ASSERT_EQ(EINVAL, attach_raw(f.fd, &d));
+	d.reserved1 = 0;
+	d.size = 8;
+	ASSERT_EQ(EINVAL, attach_raw(f.fd, &d));
+	d.size = sizeof(d);
+	d.iommufd = -1;
+	ASSERT_EQ(EBADF, attach_raw(f.fd, &d));
+	efd = eventfd(0, 0);
+	d.iommufd = efd;
+	ASSERT_EQ(EBADF, attach_raw(f.fd, &d));
+	close(efd);
+	d.iommufd = f.h.iommufd;			/* h2's device in f's iommufd */
+	ASSERT_EQ(ENODEV, attach_raw(f.fd, &d));
+	d.iommufd = h2.iommufd;
+	d.shadow_ioas_id = h2.parent;			/* not an IOAS */
+	ASSERT_EQ(ENOENT, attach_raw(f.fd, &d));
+	d.shadow_ioas_id = h2.shadow;
+	d.parent_hwpt_id = h2.ioas;			/* not a HWPT */
+	ASSERT_EQ(EINVAL, attach_raw(f.fd, &d));
+	d.parent_hwpt_id = h2.parent;
+	ASSERT_EQ(ENOENT, dev_detach(f.fd, SID + 8));
+	ASSERT_EQ(0, attach_raw(f.fd, &d));
+	ASSERT_EQ(0, dev_detach(f.fd, SID + 8));
+
+	ASSERT_EQ(0, dev_detach(f.fd, SID));
+	ASSERT_EQ(ENOENT, dev_detach(f.fd, SID));
+	close(f.fd);
+	kvm_vm_free(f.vm);
+	close(f.h.iommufd);
+	close(h2.iommufd);
+}
+
+/*
+ * The VMM closes its iommufd while the device is attached and the guest
+ * runs: the unit's reference keeps the context, the guest's programming
+ * still reaches the host, and closing the unit frees everything.
+ */
+TEST(vmm_closes_iommufd)
+{
+	struct fixture f;
+
+	setup(&f, guest_shadow, false);
+	close(f.h.iommufd);
+	stage(&f, 1);
+	ASSERT_EQ(KVM_VTD_DEVICE_SHADOW, dev_state(f.fd, SID).mode);
+	ASSERT_EQ(1, dev_state(f.fd, SID).shadow_runs);
+	stage(&f, 2);
+	ASSERT_EQ(2, dev_state(f.fd, SID).shadow_runs);
+	ASSERT_EQ(0, stat(&f, KVM_VTD_STAT_HOST_ERRORS));
+	close(f.fd);
+	kvm_vm_free(f.vm);
+}
+
+static void write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+
+	TEST_ASSERT(fd >= 0, "open %s", path);
+	TEST_ASSERT(write(fd, val, strlen(val)) == (ssize_t)strlen(val), "write %s", path);
+	close(fd);
+}
+
+#define FAILSLAB	"/sys/kernel/debug/failslab/"
+
+/*
+ * failslab armed for fail-nth only: probability 100 but for tasks with
+ * make-it-fail set (none), GFP_KERNEL allocations included, silent.
+ */
+static void failslab(bool on)
+{
+	if (!on) {
+		/* Disarmed first: unfiltered, probability 100 fails everyone. */
+		write_file(FAILSLAB "probability", "0");
+		write_file(FAILSLAB "ignore-gfp-wait", "Y");
+		write_file(FAILSLAB "task-filter", "N");
+		return;
+	}
+	write_file(FAILSLAB "verbose", "0");
+	write_file(FAILSLAB "times", "-1");
+	write_file(FAILSLAB "task-filter", "Y");
+	write_file(FAILSLAB "ignore-gfp-wait", "N");
+	write_file(FAILSLAB "probability", "100");
+}
+
+/*
+ * Every slab allocation of an attach fails in turn (fault injection's
+ * fail-nth): each attempt either attaches or returns an error with nothing
+ * attached, and the runner's kmemleak scan finds nothing left behind.
+ */
+TEST(attach_failslab)
+{
+	int nth, rc, nfd, errors = 0;
+	struct fixture f;
+	char buf[16];
+
+	if (access("/proc/thread-self/fail-nth", W_OK) ||
+	    access(FAILSLAB "probability", W_OK))
+		SKIP(return, "no failslab");
+	setup(&f, guest_shadow, false);
+	ASSERT_EQ(0, dev_detach(f.fd, SID));
+	/* Opened once: closing it would count as allocations too. */
+	nfd = open("/proc/thread-self/fail-nth", O_RDWR);
+	ASSERT_GE(nfd, 0);
+	failslab(true);
+	for (nth = 1; nth < 200; nth++) {
+		snprintf(buf, sizeof(buf), "%d", nth);
+		ASSERT_EQ(strlen(buf), pwrite(nfd, buf, strlen(buf), 0));
+		rc = dev_attach(f.fd, &f.h, SID);
+		ASSERT_EQ(1, pwrite(nfd, "0", 1, 0));
+		if (!rc)
+			break;
+		errors++;
+		ASSERT_EQ(ENOENT, dev_detach(f.fd, SID));
+	}
+	failslab(false);
+	close(nfd);
+	ASSERT_EQ(0, rc);
+	ASSERT_GT(errors, 0);
+	ASSERT_EQ(KVM_VTD_DEVICE_PARENT, dev_state(f.fd, SID).mode);
+	stage(&f, 1);
+	ASSERT_EQ(KVM_VTD_DEVICE_SHADOW, dev_state(f.fd, SID).mode);
+	close(f.fd);
+	kvm_vm_free(f.vm);
+	close(f.h.iommufd);
+}
+
+TEST_HARNESS_MAIN
