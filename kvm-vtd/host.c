@@ -246,19 +246,21 @@ static int vtd_shadow_emit(struct vtd_shadow_walk *sw)
 	struct kvm_vtd *vtd = sw->hc->vtd;
 	struct vtd_hdev *hd = sw->hd;
 	struct interval_tree_node *run = NULL;
-	int rc = -ENOSPC;
+	int rc;
 
 	if (!sw->len)
 		return 0;
-	if (hd->nr_runs < VTD_SHADOW_RUNS_MAX)
+	if (hd->nr_runs >= VTD_SHADOW_RUNS_MAX) {
+		rc = -ENOSPC;
+	} else {
 		run = kzalloc(sizeof(*run), GFP_KERNEL_ACCOUNT);
-	if (run) {
+		rc = run ? 0 : -ENOMEM;
+	}
+	if (!rc) {
 		rc = iommufd_ctx_ioas_map(hd->ictx, hd->cfg.shadow_ioas_id, sw->iova,
 					  u64_to_user_ptr(sw->hva), sw->len, sw->flags);
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_SHADOW_MAP_CALLS);
 		trace_kvm_vtd_shadow(vtd->id, hd->cfg.sid, true, sw->iova, sw->len, sw->hva, rc);
-	} else if (hd->nr_runs < VTD_SHADOW_RUNS_MAX) {
-		rc = -ENOMEM;
 	}
 	if (rc) {
 		kfree(run);
