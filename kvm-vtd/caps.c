@@ -6,9 +6,10 @@
  * everything selectable that a legacy-mode guest driver can use today (see
  * vtd_ecap_default()).  Translation-format fields (SAGAW, MGAW) are
  * mandatory for any unit; features whose semantics live in later code
- * (device-TLB, nested translation, page requests, interrupt
- * remapping, protected memory regions, advanced fault logging) are refused
- * until that code lands.
+ * (nested translation, page requests, interrupt remapping, protected memory
+ * regions, advanced fault logging) are refused until that code lands.
+ * Device-TLB support (ECAP.DT) is selectable but not in the default, as in
+ * other VMMs: it tells the guest to enable ATS on devices that have it.
  */
 #include <linux/errno.h>
 
@@ -20,8 +21,8 @@
 				 VTD_CAP_PSI | VTD_CAP_NFR | VTD_CAP_MAMV | \
 				 VTD_CAP_DWD | VTD_CAP_DRD | VTD_CAP_ESRTPS | \
 				 VTD_CAP_SLLPS | VTD_CAP_FL1GP | VTD_CAP_FL5LP)
-#define VTD_ECAP_SELECTABLE	(VTD_ECAP_C | VTD_ECAP_QI | VTD_ECAP_IRO | VTD_ECAP_PT | \
-				 VTD_ECAP_SMTS | VTD_ECAP_SLTS | VTD_ECAP_FLTS | \
+#define VTD_ECAP_SELECTABLE	(VTD_ECAP_C | VTD_ECAP_QI | VTD_ECAP_DT | VTD_ECAP_IRO | \
+				 VTD_ECAP_PT | VTD_ECAP_SMTS | VTD_ECAP_SLTS | VTD_ECAP_FLTS | \
 				 VTD_ECAP_PASID | VTD_ECAP_PSS | VTD_ECAP_SRS)
 
 /* Register layout of this implementation: not selectable. */
@@ -122,6 +123,9 @@ int vtd_caps_validate(u64 cap, u64 ecap)
 	if (!(ecap & VTD_ECAP_PASID) && (ecap & (VTD_ECAP_PSS | VTD_ECAP_SRS)))
 		return -EINVAL;
 	if (!(ecap & VTD_ECAP_FLTS) && (cap & (VTD_CAP_FL1GP | VTD_CAP_FL5LP)))
+		return -EINVAL;
+	/* Device-TLBs are invalidated only through the queue. */
+	if ((ecap & VTD_ECAP_DT) && !(ecap & VTD_ECAP_QI))
 		return -EINVAL;
 	/* MAMV is defined only with page-selective invalidation. */
 	if (!(cap & VTD_CAP_PSI) && FIELD_GET(VTD_CAP_MAMV, cap))

@@ -29,10 +29,6 @@
 #define CE_HI_AVAIL	GENMASK_ULL(6, 3)
 #define CE_HI_DID	GENMASK_ULL(23, 8)
 
-#define CE_TT_MULTI	0
-#define CE_TT_DEV_TLB	1
-#define CE_TT_PT	2
-
 /**
  * vtd_legacy_context() - read the context entry of a source-id
  * @gm: guest memory
@@ -168,8 +164,9 @@ int vtd_sm_context(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg, u16 sid
 	ce->fpd = q[0] & SCE_0_FPD;
 	if (!(q[0] & SCE_0_P))
 		return VTD_FR_SM_CTX_P;
-	/* Device-TLB, page requests and RID_PRIV are not advertised. */
-	if ((q[0] & (SCE_0_RSVD | SCE_0_DTE | SCE_0_PRE | addr_rsvd)) ||
+	/* DTE needs ECAP.DT; page requests and RID_PRIV are not advertised. */
+	if ((q[0] & (SCE_0_RSVD | SCE_0_PRE | addr_rsvd)) ||
+	    ((q[0] & SCE_0_DTE) && !(cfg->ecap & VTD_ECAP_DT)) ||
 	    (q[1] & ~SCE_1_RID_PASID) || q[2] || q[3] ||
 	    ((q[0] & SCE_0_PASIDE) && !(cfg->ecap & VTD_ECAP_PASID)))
 		return VTD_FR_SM_CTX_RSVD;

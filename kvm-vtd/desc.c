@@ -5,12 +5,14 @@
  *
  * Only the descriptor types the unit advertises are valid: context-cache,
  * IOTLB and invalidation wait always, PASID-based IOTLB and PASID-cache
- * with ECAP.SMTS.  Device-TLB, PASID-based device-TLB, interrupt entry
- * cache and page group response need DT, IR and PRS, which are not
- * advertised, so they are invalid types here.  The content of every valid
- * type is 128 bits; in a 256-bit queue the caller checks that the upper
- * half is zero.
+ * with ECAP.SMTS, device-TLB with ECAP.DT and PASID-based device-TLB with
+ * both.  Interrupt entry cache and page group response need IR and PRS,
+ * which this unit does not implement, so they are invalid types here.  The
+ * content of every valid type is 128 bits; in a 256-bit queue the caller
+ * checks that the upper half is zero.
  */
+#include <linux/bitops.h>
+#include <linux/minmax.h>
 #include <linux/string.h>
 
 #include "regfile.h"
@@ -21,13 +23,45 @@
 				 VTD_IOTLB_DESC_DR | VTD_IOTLB_DESC_DID)
 #define VTD_IOTLB_DESC_HI_VALID	(VTD_IOTLB_DESC_AM | VTD_IOTLB_DESC_IH | \
 				 VTD_IOTLB_DESC_ADDR)
+#define VTD_DEVTLB_DESC_LO_VALID (VTD_DESC_TYPE | VTD_DEVTLB_DESC_PFSID_LO | \
+				  VTD_DEVTLB_DESC_MIP | VTD_DEVTLB_DESC_SID | \
+				  VTD_DEVTLB_DESC_PFSID_HI)
+#define VTD_DEVTLB_DESC_HI_VALID (VTD_DEVTLB_DESC_S | VTD_DEVTLB_DESC_ADDR)
+#define VTD_PDEVTLB_DESC_HI_VALID (VTD_PDEVTLB_DESC_G | VTD_PDEVTLB_DESC_S | \
+				   VTD_DEVTLB_DESC_ADDR)
 #define VTD_WAIT_DESC_LO_VALID	(VTD_DESC_TYPE | VTD_WAIT_DESC_IF | VTD_WAIT_DESC_SW | \
 				 VTD_WAIT_DESC_FN | VTD_WAIT_DESC_SDATA)
+
+/*
+ * The range of a device-TLB invalidation, in the PCIe ATS encoding: without
+ * S one page; with S the lowest clear address bit from bit 12 up gives the
+ * size, 2^(n + 1) pages for n set bits below it.
+ */
+static void vtd_devtlb_range(u64 addr, bool s, struct vtd_inv_req *inv)
+{
+	u64 pfn_ones = (addr & VTD_DEVTLB_DESC_ADDR) >> 12;
+	unsigned int n;
+
+	inv->addr = addr & VTD_DEVTLB_DESC_ADDR;
+	if (!s)
+		return;
+	n = pfn_ones == GENMASK_ULL(51, 0) ? 52 : __ffs64(~pfn_ones);
+	inv->am = min_t(unsigned int, n + 1, VTD_DEVTLB_AM_ALL);
+	inv->addr = inv->am == VTD_DEVTLB_AM_ALL ? 0 :
+		    inv->addr & ~GENMASK_ULL(11 + inv->am, 0);
+}
+
+/* The PFSID field of both device-TLB descriptors: bits 15:12 and 63:52. */
+static u16 vtd_devtlb_pfsid(u64 lo)
+{
+	return FIELD_GET(VTD_DEVTLB_DESC_PFSID_LO, lo) |
+	       FIELD_GET(VTD_DEVTLB_DESC_PFSID_HI, lo) << 4;
+}
 
 /**
  * vtd_desc_decode() - validate and decode one descriptor's low 128 bits
  * @cap: the unit's CAP (PSI, MAMV)
- * @ecap: the unit's ECAP (SMTS)
+ * @ecap: the unit's ECAP (SMTS, DT)
  * @lo: bits 63:0 of the descriptor
  * @hi: bits 127:64
  * @d: out: the decoded descriptor, when valid
@@ -72,6 +106,30 @@ int vtd_desc_decode(u64 cap, u64 ecap, u64 lo, u64 hi, struct vtd_desc *d)
 			return VTD_IQEI_RSVD;
 		}
 		break;
+	case VTD_DESC_DEVTLB:
+		if (!(ecap & VTD_ECAP_DT))
+			return VTD_IQEI_TYPE;
+		if ((lo & ~VTD_DEVTLB_DESC_LO_VALID) || (hi & ~VTD_DEVTLB_DESC_HI_VALID))
+			return VTD_IQEI_RSVD;
+		d->inv.sid = FIELD_GET(VTD_DEVTLB_DESC_SID, lo);
+		d->inv.pfsid = vtd_devtlb_pfsid(lo);
+		vtd_devtlb_range(hi, hi & VTD_DEVTLB_DESC_S, &d->inv);
+		return 0;
+	case VTD_DESC_PDEVTLB:
+		if (!(ecap & VTD_ECAP_DT) || !(ecap & VTD_ECAP_SMTS))
+			return VTD_IQEI_TYPE;
+		/* Every bit of the low quadword is a field. */
+		if (hi & ~VTD_PDEVTLB_DESC_HI_VALID)
+			return VTD_IQEI_RSVD;
+		d->inv.sid = FIELD_GET(VTD_PDEVTLB_DESC_SID, lo);
+		d->inv.pasid = FIELD_GET(VTD_PDEVTLB_DESC_PASID, lo);
+		d->inv.pfsid = vtd_devtlb_pfsid(lo);
+		d->inv.g = hi & VTD_PDEVTLB_DESC_G;
+		vtd_devtlb_range(hi, hi & VTD_PDEVTLB_DESC_S, &d->inv);
+		/* No granularity field; traced as 1 for every PASID. */
+		d->inv.req = d->inv.g;
+		d->inv.actual = d->inv.g;
+		return 0;
 	case VTD_DESC_WAIT:
 		if ((lo & ~VTD_WAIT_DESC_LO_VALID) || (hi & ~VTD_WAIT_DESC_SADDR))
 			return VTD_IQEI_RSVD;

@@ -693,10 +693,34 @@ static void vtd_hdev_note_piotlb(struct vtd_hdev *hd, const struct vtd_inv_req *
 	}
 }
 
+/*
+ * A device-TLB invalidation for a nested device.  The host driver flushes
+ * the device's ATC with every invalidation of its HWPT (for VT-d:
+ * "the device TLB will be invalidated automatically if ATS is enabled"),
+ * so the range joins the HWPT invalidation; a range the drain already
+ * invalidates, as when the guest follows a PASID-IOTLB invalidation with
+ * the device-TLB one for the same pages, adds nothing.  Shadowed devices
+ * need nothing: the host flushes the ATC when it unmaps.
+ */
+static void vtd_hdev_note_devtlb(struct vtd_hdev *hd, const struct vtd_inv_req *inv)
+{
+	struct vtd_inv_req r = {
+		.actual = inv->am >= VTD_DEVTLB_AM_ALL ? VTD_PIOTLB_PASID : VTD_PIOTLB_PAGE,
+		.addr = inv->addr,
+		.am = inv->am,
+	};
+	u32 n = hd->nr_inv;
+
+	vtd_hdev_note_piotlb(hd, &r);
+	if (n && hd->nr_inv == n + 1 &&
+	    !memcmp(hd->inv + (n - 1) * hd->inv_len, hd->inv + n * hd->inv_len, hd->inv_len))
+		hd->nr_inv = n;
+}
+
 /**
  * kvm_vtd_host_note() - note what an invalidation means for the devices
  * @vtd: the unit
- * @type: VTD_DESC_CC, VTD_DESC_IOTLB, VTD_DESC_PC or VTD_DESC_PIOTLB
+ * @type: the descriptor type (VTD_DESC_*) of the invalidation
  * @inv: the invalidation as performed
  *
  * Context: kvm_vtd.lock held.  kvm_vtd_host_flush() acts on it.
@@ -727,6 +751,14 @@ void kvm_vtd_host_note(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *i
 			    hd->xc.pasid != inv->pasid)
 				continue;
 			vtd_hdev_note_piotlb(hd, inv);
+			break;
+		case VTD_DESC_DEVTLB:
+		case VTD_DESC_PDEVTLB:
+			/* Requests without PASID use the RID_PASID entry. */
+			if (hd->mode != KVM_VTD_DEVICE_NESTED || hd->cfg.sid != inv->sid ||
+			    (type == VTD_DESC_PDEVTLB && !inv->g && hd->xc.pasid != inv->pasid))
+				continue;
+			vtd_hdev_note_devtlb(hd, inv);
 			break;
 		default:
 			continue;

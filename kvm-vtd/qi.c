@@ -15,7 +15,8 @@
  * 32 bytes: a tail (or restored head) with bit 4 set is a tail error.
  *
  * Context-cache, IOTLB, PASID-cache and PASID-based IOTLB descriptors drop
- * what they name from the unit's caches (kvm_vtd_invalidate()) and note
+ * what they name from the unit's caches (kvm_vtd_invalidate()); they and
+ * the device-TLB descriptors (the unit has no device-TLB of its own) note
  * what assigned devices need; the host is programmed for all of it at the
  * next invalidation wait or at the end of the drain (kvm_vtd_host_flush()),
  * so a batch of descriptors costs one host call per device.
@@ -42,6 +43,8 @@ static const struct {
 	[VTD_DESC_IOTLB] = { KVM_VTD_STAT_IOTLB_INVALIDATIONS, "qi-iotlb" },
 	[VTD_DESC_PIOTLB] = { KVM_VTD_STAT_PIOTLB_INVALIDATIONS, "qi-piotlb" },
 	[VTD_DESC_PC] = { KVM_VTD_STAT_PC_INVALIDATIONS, "qi-pasid-cache" },
+	[VTD_DESC_DEVTLB] = { KVM_VTD_STAT_DEVTLB_INVALIDATIONS, "qi-devtlb" },
+	[VTD_DESC_PDEVTLB] = { KVM_VTD_STAT_PDEVTLB_INVALIDATIONS, "qi-pasid-devtlb" },
 };
 
 /* Execute one valid descriptor: 0, or the IQEI code of its failure. */

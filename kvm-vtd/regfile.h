@@ -82,12 +82,16 @@ enum vtd_switch_reason {
  * @req: requested granularity (CIRG or IIRG)
  * @actual: granularity reported back (CAIG or IAIG); 0 if not performed
  * @did: domain-id
- * @sid: source-id (context cache, device-selective)
+ * @sid: source-id (context cache, device-selective; device-TLB)
  * @fm: function mask (context cache, device-selective)
- * @addr: page address (IOTLB, page-selective)
- * @am: address mask (IOTLB, page-selective)
+ * @addr: page address (IOTLB, page-selective; device-TLB: the range's
+ *	first page)
+ * @am: address mask (IOTLB, page-selective; device-TLB: log2 of the
+ *	range's pages, %VTD_DEVTLB_AM_ALL for the whole address space)
  * @ih: invalidation hint (IOTLB, page-selective)
- * @pasid: PASID (PASID-cache and PASID-based IOTLB descriptors)
+ * @g: global (PASID-based device-TLB: every PASID of the device)
+ * @pfsid: physical function source-id (device-TLB descriptors)
+ * @pasid: PASID (PASID-cache, PASID-based IOTLB and device-TLB descriptors)
  */
 struct vtd_inv_req {
 	u8 req;
@@ -97,9 +101,14 @@ struct vtd_inv_req {
 	u8 fm;
 	u8 am;
 	bool ih;
+	bool g;
+	u16 pfsid;
 	u32 pasid;
 	u64 addr;
 };
+
+/* Device-TLB invalidations: @am of one that covers every address. */
+#define VTD_DEVTLB_AM_ALL	52
 
 /**
  * struct vtd_events - the side effects of one register-file call
@@ -196,7 +205,7 @@ struct vtd_regfile {
 /**
  * struct vtd_desc - a decoded invalidation queue descriptor
  * @type: descriptor type (VTD_DESC_*)
- * @inv: the invalidation, for context-cache and IOTLB descriptors
+ * @inv: the invalidation, for every type but invalidation wait
  * @wait_if: invalidation wait: raise the invalidation event (IF)
  * @wait_sw: invalidation wait: write @wait_data to @wait_addr (SW)
  * @wait_data: invalidation wait: status data

@@ -53,6 +53,8 @@ static const char * const kvm_vtd_stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_SHADOW_UNMAP_CALLS] = "shadow_unmap_calls",
 	[KVM_VTD_STAT_SHADOW_UNMAP_BYTES] = "shadow_unmap_bytes",
 	[KVM_VTD_STAT_HOST_ERRORS]	= "host_errors",
+	[KVM_VTD_STAT_DEVTLB_INVALIDATIONS] = "devtlb_invalidations",
+	[KVM_VTD_STAT_PDEVTLB_INVALIDATIONS] = "pasid_devtlb_invalidations",
 };
 
 /**

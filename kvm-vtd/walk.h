@@ -130,6 +130,8 @@ enum vtd_walk_err {
  *	(R/W)
  * @sp_2m: 2 MiB leaves allowed (CAP.SLLPS bit 0; always for first stage)
  * @sp_1g: 1 GiB leaves allowed (CAP.SLLPS bit 1; CAP.FS1GP)
+ * @tm: second-stage TM (bit 62) of a leaf is a field, not reserved
+ *	(ECAP.DT); the walk ignores it (it is a hint for device-TLBs)
  * @holes: also call @hook for non-present ranges (perm 0), one call per
  *	non-present entry at whatever level it is found
  * @max_pages: stop with %VTD_WALK_BUDGET after reading this many table
@@ -153,6 +155,7 @@ struct vtd_walk {
 	bool first_stage;
 	bool sp_2m;
 	bool sp_1g;
+	bool tm;
 	bool holes;
 	u64 max_pages;
 	vtd_walk_hook hook;
@@ -199,6 +202,11 @@ struct vtd_ctx_entry {
 	u16 did;
 	u64 slptptr;
 };
+
+/* Legacy context entry translation types. */
+#define VTD_TT_MULTI		0
+#define VTD_TT_DEV_TLB		1	/* multi-level, device-TLBs allowed */
+#define VTD_TT_PT		2
 
 /**
  * struct vtd_sm_ctx - a decoded scalable-mode context entry (256-bit)

@@ -22,9 +22,6 @@
 #include "regs.h"
 #include "walk.h"
 
-#define CE_TT_MULTI	0
-#define CE_TT_PT	2
-
 /* The fault reasons a walk's failures map to, per table format. */
 struct vtd_walk_faults {
 	u8 root_access;		/* the top table cannot be read */
@@ -85,6 +82,7 @@ static void vtd_walk_init(struct vtd_walk *w, struct vtd_gmem *gm,
 	w->first_stage = xc->first_stage;
 	w->sp_2m = xc->first_stage || (sllps & VTD_SLLPS_2M);
 	w->sp_1g = xc->first_stage ? cfg->cap & VTD_CAP_FL1GP : sllps & VTD_SLLPS_1G;
+	w->tm = cfg->ecap & VTD_ECAP_DT;
 	w->holes = false;
 	w->max_pages = 0;
 	w->hook = vtd_capture;
@@ -99,6 +97,7 @@ static u8 vtd_resolve_legacy(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cf
 	unsigned int mgaw = FIELD_GET(VTD_CAP_MGAW, cfg->cap) + 1;
 	struct vtd_ctx_entry ce;
 	u64 before = gm->pages_read;
+	bool multi;
 	int rc;
 
 	if (x->pasid_present)
@@ -109,13 +108,17 @@ static u8 vtd_resolve_legacy(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cf
 	xc->did = ce.did;
 	if (rc)
 		return rc;
-	if (ce.tt == CE_TT_PT && (cfg->ecap & VTD_ECAP_PT)) {
+	if (ce.tt == VTD_TT_PT && (cfg->ecap & VTD_ECAP_PT)) {
 		xc->mode = VTD_XM_LEGACY_PT;
 		xc->width = cfg->haw;
 		return 0;
 	}
-	/* Device-TLB translation (TT 1) needs ECAP.DT, not advertised. */
-	if (ce.tt != CE_TT_MULTI || !(sagaw & BIT(ce.aw)))
+	/*
+	 * Device-TLB translation (TT 1) needs ECAP.DT; it translates
+	 * untranslated requests as multi-level does.
+	 */
+	multi = ce.tt == VTD_TT_MULTI || (ce.tt == VTD_TT_DEV_TLB && (cfg->ecap & VTD_ECAP_DT));
+	if (!multi || !(sagaw & BIT(ce.aw)))
 		return VTD_FR_CONTEXT_ENTRY_INV;
 	xc->mode = VTD_XM_LEGACY;
 	xc->levels = ce.aw + 2;

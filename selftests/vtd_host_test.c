@@ -94,15 +94,13 @@ static void enable(uint64_t rtaddr, uint64_t iqa)
 
 /*
  * Scalable mode: RID_PASID 0 of SID is first stage (domain DID) on table
- * fs_a; the guest invalidates, points the entry at fs_b, makes it
- * pass-through, first stage again, and turns translation off and on.
+ * fs_a, translation and the 256-bit queue on.  Returns the PASID entry.
  */
-static void guest_nested(void)
+static uint64_t *fs_setup(void)
 {
 	uint64_t root = alloc_table(), ctx = alloc_table(), pdir = alloc_table();
 	uint64_t ptbl = alloc_table(), *pe = tva(ptbl);
 	uint64_t *ce = tva(ctx) + (SID & 0x7f) * 4;
-	int i;
 
 	queue = alloc_table();
 	status_gpa = alloc_table();
@@ -116,6 +114,18 @@ static void guest_nested(void)
 	pe[1] = DID;
 	pe[2] = fs_a;
 	enable(root | RTADDR_TTM_SM, queue | IQA_DW);
+	return pe;
+}
+
+/*
+ * The guest invalidates, points the entry at fs_b, makes it pass-through,
+ * first stage again, and turns translation off and on.
+ */
+static void guest_nested(void)
+{
+	uint64_t *pe = fs_setup();
+	int i;
+
 	GUEST_SYNC(1);
 
 	submit(PIOTLB(DID, 0), 0x1000, 32);		/* PSI, page 1 */
@@ -155,6 +165,44 @@ static void guest_nested(void)
 
 	wr32(R, GCMD, GCMD_TE | GCMD_QIE);
 	GUEST_SYNC(9);
+	GUEST_DONE();
+}
+
+#define DEVTLB(sid)		(0x3 | ((uint64_t)(sid) << 32))
+#define PDEVTLB(sid, pasid)	(0x8 | ((uint64_t)(sid) << 16) | ((uint64_t)(pasid) << 32))
+#define PDEVTLB_G		BIT_ULL(0)
+#define DEVTLB_S_ALL		(((1ull << 63) - 1) & ~0xfffull)
+
+/*
+ * Device-TLB invalidations (ECAP.DT) for a device on a nested HWPT, as a
+ * driver with ATS queues them: they join the drain's host invalidation.
+ */
+static void guest_nested_devtlb(void)
+{
+	fs_setup();
+	GUEST_SYNC(1);
+
+	/* PASID-IOTLB and PASID device-TLB of the same page. */
+	submit(PIOTLB(DID, 0), 0x1000, 32);
+	submit(PDEVTLB(SID, 0), 0x1000, 32);
+	submit_wait(32);
+	GUEST_SYNC(2);
+
+	/* A device-TLB invalidation alone, without PASID (RID_PASID). */
+	submit(DEVTLB(SID), 0x2000, 32);
+	submit_wait(32);
+	GUEST_SYNC(3);
+
+	/* Another device, another PASID: not this device's host domain. */
+	submit(DEVTLB(SID + 1), 0x3000, 32);
+	submit(PDEVTLB(SID, 1), 0x3000, 32);
+	submit_wait(32);
+	GUEST_SYNC(4);
+
+	/* Every PASID, every address. */
+	submit(PDEVTLB(SID, 1), DEVTLB_S_ALL | BIT_ULL(11) | PDEVTLB_G, 32);
+	submit_wait(32);
+	GUEST_SYNC(5);
 	GUEST_DONE();
 }
 
@@ -348,7 +396,11 @@ struct fixture {
 	struct host h;
 };
 
-static void setup(struct fixture *f, void *guest, bool scalable)
+#define ECAP_NESTED_GUEST	(ECAP_SMTS | ECAP_FLTS | ECAP_SLTS | ECAP_PASID | ECAP_PSS(19) | \
+				 ECAP_PT)
+
+/* A VM and a unit with the default ECAP plus @ecap, the device attached. */
+static void setup(struct fixture *f, void *guest, uint64_t ecap)
 {
 	f->vm = vm_create_with_one_vcpu(&f->vcpu, guest);
 	vm_userspace_mem_region_add(f->vm, VM_MEM_SRC_ANONYMOUS, POOL_GPA, POOL_SLOT,
@@ -360,13 +412,8 @@ static void setup(struct fixture *f, void *guest, bool scalable)
 
 	f->fd = __kvm_create_device(f->vm, KVM_DEV_TYPE_INTEL_VTD);
 	TEST_ASSERT(f->fd >= 0, "create");
-	if (scalable) {
-		uint64_t ecap = vtd_reg_get(f->fd, ECAP);
-
-		TEST_ASSERT(!vtd_reg_set(f->fd, ECAP, ecap | ECAP_SMTS | ECAP_FLTS | ECAP_SLTS |
-					 ECAP_PASID | ECAP_PSS(19) | ECAP_PT),
-			    "scalable-mode ECAP");
-	}
+	if (ecap)
+		TEST_ASSERT(!vtd_reg_set(f->fd, ECAP, vtd_reg_get(f->fd, ECAP) | ecap), "ECAP");
 	host_setup(&f->h, 0);
 	/* Attaching needs an initialized unit. */
 	TEST_ASSERT_EQ(EBUSY, dev_attach(f->fd, &f->h, SID));
@@ -421,7 +468,7 @@ TEST(nested)
 	struct fixture f;
 	uint64_t calls;
 
-	setup(&f, guest_nested, true);
+	setup(&f, guest_nested, ECAP_NESTED_GUEST);
 	st = dev_state(f.fd, SID);
 	ASSERT_EQ(KVM_VTD_DEVICE_PARENT, st.mode);
 	ASSERT_EQ(f.h.parent, st.hwpt_id);
@@ -516,6 +563,48 @@ TEST(nested)
 	close(f.h.iommufd);
 }
 
+TEST(nested_devtlb)
+{
+	uint32_t n, a;
+	struct fixture f;
+
+	setup(&f, guest_nested_devtlb, ECAP_NESTED_GUEST | ECAP_DT);
+	stage(&f, 1);
+	sync_global_from_guest(f.vm, fs_a);
+	a = fs_a >> 12;
+	n = dev_state(f.fd, SID).hwpt_id;
+	assert_iotlb(&f, n, a, a, a, a);
+
+	/* The device-TLB range is the PASID-IOTLB one: one entry. */
+	stage(&f, 2);
+	ASSERT_EQ(1, stat(&f, KVM_VTD_STAT_HOST_INV_CALLS));
+	ASSERT_EQ(1, stat(&f, KVM_VTD_STAT_HOST_INV_ENTRIES));
+	assert_iotlb(&f, n, a, 0, a, a);
+
+	stage(&f, 3);
+	ASSERT_EQ(2, stat(&f, KVM_VTD_STAT_HOST_INV_CALLS));
+	ASSERT_EQ(2, stat(&f, KVM_VTD_STAT_HOST_INV_ENTRIES));
+	assert_iotlb(&f, n, a, 0, 0, a);
+
+	stage(&f, 4);
+	ASSERT_EQ(2, stat(&f, KVM_VTD_STAT_HOST_INV_CALLS));
+	assert_iotlb(&f, n, a, 0, 0, a);
+
+	stage(&f, 5);
+	ASSERT_EQ(3, stat(&f, KVM_VTD_STAT_HOST_INV_CALLS));
+	assert_iotlb(&f, n, 0, 0, 0, 0);
+	done(&f);
+
+	ASSERT_EQ(2, stat(&f, KVM_VTD_STAT_DEVTLB_INVALIDATIONS));
+	ASSERT_EQ(3, stat(&f, KVM_VTD_STAT_PDEVTLB_INVALIDATIONS));
+	ASSERT_EQ(0, stat(&f, KVM_VTD_STAT_QI_ERRORS));
+	ASSERT_EQ(0, stat(&f, KVM_VTD_STAT_HOST_ERRORS));
+	ASSERT_EQ(n, dev_state(f.fd, SID).hwpt_id);
+	close(f.fd);
+	kvm_vm_free(f.vm);
+	close(f.h.iommufd);
+}
+
 TEST(shadow)
 {
 	void *data;
@@ -524,7 +613,7 @@ TEST(shadow)
 	uint32_t hwpt;
 	int fd;
 
-	setup(&f, guest_shadow, false);
+	setup(&f, guest_shadow, 0);
 	fd = f.h.iommufd;
 	data = addr_gpa2hva(f.vm, DATA_GPA);
 
@@ -591,7 +680,7 @@ TEST(vmm_input)
 	struct host h2;
 	int efd;
 
-	setup(&f, guest_shadow, false);
+	setup(&f, guest_shadow, 0);
 	ASSERT_EQ(EEXIST, dev_attach(f.fd, &f.h, SID));
 
 	/* A second iommufd whose object IDs are not the first one's. */
@@ -647,7 +736,7 @@ TEST(vmm_closes_iommufd)
 {
 	struct fixture f;
 
-	setup(&f, guest_shadow, false);
+	setup(&f, guest_shadow, 0);
 	close(f.h.iommufd);
 	stage(&f, 1);
 	ASSERT_EQ(KVM_VTD_DEVICE_SHADOW, dev_state(f.fd, SID).mode);
@@ -704,7 +793,7 @@ TEST(attach_failslab)
 	if (access("/proc/thread-self/fail-nth", W_OK) ||
 	    access(FAILSLAB "probability", W_OK))
 		SKIP(return, "no failslab");
-	setup(&f, guest_shadow, false);
+	setup(&f, guest_shadow, 0);
 	ASSERT_EQ(0, dev_detach(f.fd, SID));
 	/* Opened once: closing it would count as allocations too. */
 	nfd = open("/proc/thread-self/fail-nth", O_RDWR);

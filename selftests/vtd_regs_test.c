@@ -259,7 +259,6 @@ TEST(caps_selection_abi)
 		16ull << 8,	/* SAGAW bit 4, reserved */
 	};
 	static const uint64_t bad_ecap_bits[] = {
-		1ull << 2,	/* DT */
 		1ull << 3,	/* IR */
 		1ull << 26,	/* NEST */
 		1ull << 40,	/* PASID without SMTS */
@@ -294,6 +293,10 @@ TEST(caps_selection_abi)
 	ASSERT_EQ(0, vtd_reg_set(fd, ECAP, ecap & ~ECAP_QI));
 	ASSERT_EQ(-1, __kvm_has_device_attr(fd, KVM_DEV_VTD_GRP_REGS, IQA));
 	ASSERT_EQ(ENXIO, errno);
+	/* Device-TLBs need the queue to be invalidated through. */
+	ASSERT_EQ(-1, vtd_reg_set(fd, ECAP, (ecap & ~ECAP_QI) | ECAP_DT));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, vtd_reg_set(fd, ECAP, ecap | ECAP_DT));
 	ASSERT_EQ(0, vtd_reg_set(fd, ECAP, ecap));
 	ASSERT_EQ(0, __kvm_has_device_attr(fd, KVM_DEV_VTD_GRP_REGS, IQA));
 
@@ -687,6 +690,95 @@ TEST(invalidation_queue_256)
 	vtd_vm_free(&t);
 }
 
+/*
+ * A unit with device-TLBs (ECAP.DT, scalable mode): both device-TLB types
+ * as a driver with ATS devices queues them after an IOTLB invalidation, in
+ * a 128- and then a 256-bit queue, and their reserved fields.
+ */
+static void guest_queue_devtlb(void)
+{
+	const uint64_t sid = 0x0010;
+
+	wr64(R, IQT, 0);
+	wr64(R, IQA, queue_gpa);
+	gcmd(GCMD_QIE, true, GSTS_QIES);
+
+	/*
+	 * Device-TLB: one page (MIP 31, PFSID 0xabc5), 8 pages (S); PASID
+	 * device-TLB: one page of PASID 5, every address of every PASID (G,
+	 * S with bits 62:12 set, as Linux flushes a whole device-TLB).
+	 */
+	WRITE_ONCE(*status_gva, 0);
+	qdesc(0, 0x3 | (5 << 12) | (31 << 16) | (sid << 32) | (0xabcull << 52), 0x12345000);
+	qdesc(1, 0x3 | (sid << 32), 0x12343000 | 1);
+	qdesc(2, 0x8 | (sid << 16) | (5ull << 32), 0x40000000);
+	qdesc(3, 0x8 | (sid << 16), (((1ull << 63) - 1) & ~0xfffull) | BIT(11) | 1);
+	qdesc(4, 0x25 | (0x600dull << 32), status_gpa);
+	wr64(R, IQT, 5 * 16);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 5 * 16);
+	GUEST_ASSERT_EQ(READ_ONCE(*status_gva), 0x600d);
+
+	/* Reserved: low bit 21, high bit 1; PASID type high bit 10. */
+	qdesc(5, 0x3 | BIT(21), 0);
+	qdesc(6, 0x11, 0);
+	wr64(R, IQT, 7 * 16);
+	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 4);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 5 * 16);
+	qdesc(5, 0x3, 0x2);
+	wr32(R, FSTS, FSTS_IQE);
+	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 5 * 16);
+	qdesc(5, 0x8, 0x400);
+	wr32(R, FSTS, FSTS_IQE);
+	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 5 * 16);
+	qdesc(5, 0x3 | (sid << 32), 0);
+	wr32(R, FSTS, FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 7 * 16);
+	GUEST_ASSERT_EQ(rd32(R, FSTS), 0);
+
+	/* The same in 256-bit descriptors, whose upper half is reserved. */
+	gcmd(GCMD_QIE, false, GSTS_QIES);
+	wr64(R, IQT, 0);
+	wr64(R, IQA, queue_gpa | IQA_DW);
+	gcmd(GCMD_QIE, true, GSTS_QIES);
+	WRITE_ONCE(*status_gva, 0);
+	qdesc256(0, 0x3 | (sid << 32), 0x1000, 0);
+	qdesc256(1, 0x8 | (sid << 16) | (7ull << 32), 0x2000 | BIT(11), 0);
+	qdesc256(2, 0x25 | (0xbeefull << 32), status_gpa, 0);
+	wr64(R, IQT, 3 * 32);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 3 * 32);
+	GUEST_ASSERT_EQ(READ_ONCE(*status_gva), 0xbeef);
+	qdesc256(3, 0x8 | (sid << 16), 0, 1);
+	wr64(R, IQT, 4 * 32);
+	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 4);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 3 * 32);
+	qdesc256(3, 0x8 | (sid << 16), 0, 0);
+	wr32(R, FSTS, FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 4 * 32);
+	GUEST_ASSERT_EQ(rd32(R, FSTS), 0);
+	GUEST_DONE();
+}
+
+TEST(invalidation_queue_devtlb)
+{
+	struct vtd_vm t;
+
+	vtd_vm_create(&t, guest_queue_devtlb, 0, vtd_ecap_default_sm() | ECAP_DT);
+	ASSERT_EQ(ECAP_DT, guest_ecap & ECAP_DT);
+	run_stage(&t, -1);
+	ASSERT_EQ(1, t.exits);
+	ASSERT_EQ(4, vtd_stat(t.fd, KVM_VTD_STAT_QI_ERRORS));
+	ASSERT_EQ(2 + 1 + 1, vtd_stat(t.fd, KVM_VTD_STAT_DEVTLB_INVALIDATIONS));
+	ASSERT_EQ(2 + 1 + 1, vtd_stat(t.fd, KVM_VTD_STAT_PDEVTLB_INVALIDATIONS));
+	/* 5 + 2 + 3 + 1 descriptors. */
+	ASSERT_EQ(11, vtd_stat(t.fd, KVM_VTD_STAT_QI_DESCRIPTORS));
+	ASSERT_EQ(2, vtd_stat(t.fd, KVM_VTD_STAT_QI_WAITS));
+	vtd_vm_free(&t);
+}
+
 #define NOWHERE		0xf000000000ull		/* no memslot */
 
 /*
@@ -701,6 +793,12 @@ static void guest_queue_no_sm(void)
 	gcmd(GCMD_QIE, true, GSTS_QIES);
 	qdesc(0, 0x17, 0);
 	wr64(R, IQT, 16);
+	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 3);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 0);
+	/* Nor device-TLB descriptors without ECAP.DT. */
+	qdesc(0, 0x3, 0);
+	wr32(R, FSTS, FSTS_IQE);
 	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
 	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 3);
 	GUEST_ASSERT_EQ(rd64(R, IQH), 0);
@@ -739,7 +837,8 @@ TEST(invalidation_queue_errors)
 	run_stage(&t, -1);
 	ASSERT_EQ(1, t.exits);
 	ASSERT_EQ(0, vtd_stat(t.fd, KVM_VTD_STAT_PC_INVALIDATIONS));
-	ASSERT_EQ(3, vtd_stat(t.fd, KVM_VTD_STAT_QI_ERRORS));
+	ASSERT_EQ(0, vtd_stat(t.fd, KVM_VTD_STAT_DEVTLB_INVALIDATIONS));
+	ASSERT_EQ(4, vtd_stat(t.fd, KVM_VTD_STAT_QI_ERRORS));
 	/* Drains that ran descriptors: the first CC, then the other three. */
 	ASSERT_EQ(3, vtd_stat(t.fd, KVM_VTD_STAT_QI_DESCRIPTORS));
 	ASSERT_EQ(2, vtd_stat(t.fd, KVM_VTD_STAT_QI_DRAINS));

@@ -80,6 +80,7 @@
 #define CAP_PSI		BIT_ULL(39)
 #define CAP_FL1GP	BIT_ULL(56)
 #define ECAP_QI		BIT_ULL(1)
+#define ECAP_DT		BIT_ULL(2)
 #define ECAP_PT		BIT_ULL(6)
 #define ECAP_SRS	BIT_ULL(31)
 #define ECAP_PSS(v)	((uint64_t)(v) << 35)

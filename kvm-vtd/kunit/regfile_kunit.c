@@ -414,11 +414,14 @@ static void caps_validation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | VTD_CAP_FL1GP, sm & ~VTD_ECAP_FLTS),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | VTD_CAP_FL1GP, ecap), -EINVAL);
-	/* Not implemented (yet): 512G pages, AFL, PMRs, DT, IR, nesting, PRS. */
+	/* Device-TLBs, which are invalidated through the queue only. */
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap | VTD_ECAP_DT), 0);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, (ecap & ~VTD_ECAP_QI) | VTD_ECAP_DT),
+			-EINVAL);
+	/* Not implemented (yet): 512G pages, AFL, PMRs, IR, nesting, PRS. */
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | FIELD_PREP(VTD_CAP_SLLPS, 4), ecap), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | VTD_CAP_AFL, ecap), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | VTD_CAP_PLMR, ecap), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap | VTD_ECAP_DT), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap | VTD_ECAP_IR), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, sm | VTD_ECAP_NEST), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, sm | VTD_ECAP_PRS), -EINVAL);
@@ -506,6 +509,68 @@ static void desc_decode(struct kunit *test)
 	/* Still not supported with SMTS: device-TLB types, IEC, page responses. */
 	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x3, 0, &d), VTD_IQEI_TYPE);
 	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x8, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x9, 0, &d), VTD_IQEI_TYPE);
+}
+
+/* Device-TLB descriptors (ECAP.DT), with the PCIe ATS size encoding. */
+static void desc_decode_devtlb(struct kunit *test)
+{
+	u64 cap = vtd_cap_default(), ecap = vtd_ecap_default() | VTD_ECAP_DT;
+	u64 sm = ecap | VTD_ECAP_SMTS | VTD_ECAP_SLTS;
+	struct vtd_desc d;
+
+	/* SID 0x0123, PFSID 0xabc5, MIP 31: one page. */
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x3 | (5ull << 12) | (31ull << 16) |
+					      (0x0123ull << 32) | (0xabcull << 52),
+					      0x12345000, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.type, VTD_DESC_DEVTLB);
+	KUNIT_EXPECT_EQ(test, d.inv.sid, 0x0123);
+	KUNIT_EXPECT_EQ(test, d.inv.pfsid, 0xabc5);
+	KUNIT_EXPECT_EQ(test, d.inv.addr, 0x12345000);
+	KUNIT_EXPECT_EQ(test, d.inv.am, 0);
+	/* S: bit 12 clear is 2 pages; bits 12-13 set, 14 clear is 8 pages. */
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x3, 0x12344000 | 1, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.inv.addr, 0x12344000);
+	KUNIT_EXPECT_EQ(test, d.inv.am, 1);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x3, 0x12343000 | 1, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.inv.addr, 0x12340000);
+	KUNIT_EXPECT_EQ(test, d.inv.am, 3);
+	/* Linux's "everything": bits 62:12 set; and all of 63:12 set. */
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x3, GENMASK_ULL(62, 12) | 1, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.inv.am, VTD_DEVTLB_AM_ALL);
+	KUNIT_EXPECT_EQ(test, d.inv.addr, 0);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x3, GENMASK_ULL(63, 12) | 1, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.inv.am, VTD_DEVTLB_AM_ALL);
+	/* Reserved: 8:4, 31:21, 51:48 and 11:1 of the high quadword. */
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x13, 0, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x3 | BIT_ULL(21), 0, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x3 | BIT_ULL(48), 0, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x3, 0x2, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x3, 0x800, &d), VTD_IQEI_RSVD);
+	/* Without DT both types are unsupported; the PASID one needs SMTS. */
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap & ~VTD_ECAP_DT, 0x3, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x8, 0, &d), VTD_IQEI_TYPE);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm & ~VTD_ECAP_DT, 0x8, 0, &d), VTD_IQEI_TYPE);
+
+	/* PASID-based: MIP 8:4, SID 31:16, PASID 51:32; G, S. */
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x8 | (31 << 4) | (0xfull << 12) |
+					      (0x0456ull << 16) | (0xfffffull << 32) |
+					      (0xfffull << 52), 0x40000000, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.type, VTD_DESC_PDEVTLB);
+	KUNIT_EXPECT_EQ(test, d.inv.sid, 0x0456);
+	KUNIT_EXPECT_EQ(test, d.inv.pasid, 0xfffff);
+	KUNIT_EXPECT_EQ(test, d.inv.pfsid, 0xffff);
+	KUNIT_EXPECT_FALSE(test, d.inv.g);
+	KUNIT_EXPECT_EQ(test, d.inv.am, 0);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x8, 0x40001000 | BIT_ULL(11) | 1, &d), 0);
+	KUNIT_EXPECT_TRUE(test, d.inv.g);
+	KUNIT_EXPECT_EQ(test, d.inv.addr, 0x40000000);
+	KUNIT_EXPECT_EQ(test, d.inv.am, 2);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x8, 0x2, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x8, 0x400, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x208, 0, &d), VTD_IQEI_TYPE);
+	/* Interrupt entry cache and page responses stay unsupported. */
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x4, 0, &d), VTD_IQEI_TYPE);
 	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x9, 0, &d), VTD_IQEI_TYPE);
 }
 
@@ -669,6 +734,7 @@ static struct kunit_case kvm_vtd_regfile_cases[] = {
 	KUNIT_CASE(inv_event),
 	KUNIT_CASE(caps_validation),
 	KUNIT_CASE(desc_decode),
+	KUNIT_CASE(desc_decode_devtlb),
 	KUNIT_CASE(save_restore),
 	KUNIT_CASE(hostile_sequences),
 	{}

@@ -265,6 +265,14 @@ static void reserved_bits(struct kunit *test)
 	map4(e, 0x5000, 0x7000, RW);
 	set_entry(&e->mem, T(0), 0, PS | RW);
 	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_PAGING_ENTRY_RSVD);
+	/* With ECAP.DT, TM is a field of leaves (only). */
+	e->cfg.ecap |= VTD_ECAP_DT;
+	map4(e, 0x5000, 0x7000 | BIT_ULL(62), RW);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, 0);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).gpa, 0x7000);
+	set_entry(&e->mem, T(2), 0, T(3) | RW | BIT_ULL(62));
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_PAGING_ENTRY_RSVD);
+	e->cfg.ecap &= ~VTD_ECAP_DT;
 	/* Ignored bits (52-61, 63, 10, 8-9, 2-6) are not reserved. */
 	map4(e, 0x5000, 0x7000 | BIT_ULL(63) | BIT_ULL(55) | BIT_ULL(10) |
 	     BIT_ULL(9) | BIT_ULL(2), RW);
@@ -299,6 +307,13 @@ static void root_and_context(struct kunit *test)
 	set_entry(&e->mem, CTXT, (SID & 0xff) * 2 + 1, 2);
 	set_entry(&e->mem, CTXT, (SID & 0xff) * 2, T(0) | (1 << 2) | 1);	/* DT */
 	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_CONTEXT_ENTRY_INV);
+	/* With ECAP.DT, TT 1 translates untranslated requests as TT 0. */
+	e->cfg.ecap |= VTD_ECAP_DT;
+	x = xl(e, 0x5000, false);
+	KUNIT_EXPECT_EQ(test, x.fault, 0);
+	KUNIT_EXPECT_EQ(test, x.gpa, 0x7000);
+	KUNIT_EXPECT_EQ(test, x.mode, VTD_XM_LEGACY);
+	e->cfg.ecap &= ~VTD_ECAP_DT;
 	set_entry(&e->mem, CTXT, (SID & 0xff) * 2, T(0) | (2 << 2) | 1);	/* PT */
 	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_CONTEXT_ENTRY_INV);
 	set_entry(&e->mem, CTXT, (SID & 0xff) * 2, T(0) | (3 << 2) | 1);
@@ -671,6 +686,11 @@ static void sm_structures(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, xl(e, 0x5000, false).fault, VTD_FR_SM_CTX_RSVD,
 				    "bit %u", i);
 	}
+	/* DTE (bit 2) is a field with ECAP.DT. */
+	e->cfg.ecap |= VTD_ECAP_DT;
+	set_entry(&e->mem, CTXT, SM_CE, PDIR | BIT_ULL(3) | BIT_ULL(2) | 1);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, 0);
+	e->cfg.ecap &= ~VTD_ECAP_DT;
 	set_entry(&e->mem, CTXT, SM_CE, PDIR | BIT_ULL(3) | 1);
 	for (i = 1; i < 4; i++) {
 		set_entry(&e->mem, CTXT, SM_CE + i, i == 1 ? BIT_ULL(21) : 1);

@@ -324,6 +324,10 @@ struct kvm_vtd_translation {
  * @KVM_VTD_STAT_SHADOW_UNMAP_CALLS: shadow IOAS unmap calls.
  * @KVM_VTD_STAT_SHADOW_UNMAP_BYTES: bytes they unmapped.
  * @KVM_VTD_STAT_HOST_ERRORS: host iommufd calls that failed.
+ * @KVM_VTD_STAT_DEVTLB_INVALIDATIONS: device-TLB invalidation descriptors
+ *	completed.
+ * @KVM_VTD_STAT_PDEVTLB_INVALIDATIONS: PASID-based device-TLB invalidation
+ *	descriptors completed.
  * @KVM_VTD_STAT_NR: number of counters this header knows about.
  *
  * New counters are only ever appended, so an index keeps its meaning.
@@ -372,6 +376,8 @@ enum kvm_vtd_stat {
 	KVM_VTD_STAT_SHADOW_UNMAP_CALLS,
 	KVM_VTD_STAT_SHADOW_UNMAP_BYTES,
 	KVM_VTD_STAT_HOST_ERRORS,
+	KVM_VTD_STAT_DEVTLB_INVALIDATIONS,
+	KVM_VTD_STAT_PDEVTLB_INVALIDATIONS,
 	KVM_VTD_STAT_NR,
 };
 
