@@ -10,6 +10,7 @@
 #include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/minmax.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 #include <asm/byteorder.h>
 
@@ -198,52 +199,28 @@ static bool vtd_pasid_entry_rsvd(const struct vtd_xlate_cfg *cfg, const u64 *q)
 	return (q[0] & r0) || (q[1] & PTE_1_RSVD) || (q[2] & r2);
 }
 
-/**
- * vtd_pasid_entry() - read the PASID table entry of a PASID
- * @gm: guest memory
- * @cfg: the unit's state
- * @ce: the scalable-mode context entry
- * @pasid: the PASID (the context's RID_PASID for requests without one)
- * @page: scratch for one table page
- * @pe: out: the decoded entry; its FPD is valid also when the entry is not
- *	usable
- *
- * Reads the PASID directory page holding the directory entry and the PASID
- * table page: two page reads.  The directory has 2^(PDTS + 7) entries, each
- * a table of 64 PASIDs.  PGTT values this unit does not support (nested,
- * and those whose ECAP bit is clear), unsupported AW or FLPM are invalid
- * programming.
- *
- * Return: 0, or the fault reason of the first check that fails.
- */
-int vtd_pasid_entry(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
-		    const struct vtd_sm_ctx *ce, u32 pasid, __le64 *page,
-		    struct vtd_pasid_entry *pe)
+/* A PASID directory entry: 0 and its table, or the fault reason. */
+static int vtd_pasid_dir_decode(const struct vtd_xlate_cfg *cfg, u64 de, u64 *table,
+				bool *fpd)
 {
-	u64 dir_idx = pasid / PASIDS_PER_TABLE, dea, de;
+	if (!(de & PDE_P))
+		return VTD_FR_SM_PDIR_P;
+	*fpd |= !!(de & PDE_FPD);
+	if (de & (PDE_RSVD | GENMASK_ULL(63, cfg->haw)))
+		return VTD_FR_SM_PDIR_RSVD;
+	*table = de & PDE_PTP;
+	return 0;
+}
+
+/* A PASID table entry (8 quadwords of a table page): 0 or the fault reason. */
+static int vtd_pasid_pte_decode(const struct vtd_xlate_cfg *cfg, const __le64 *e,
+				struct vtd_pasid_entry *pe)
+{
 	unsigned int i, sagaw = FIELD_GET(VTD_CAP_SAGAW, cfg->cap);
 	u64 *q = pe->val;
 
-	memset(pe, 0, sizeof(*pe));
-	pe->fpd = ce->fpd;
-	if (dir_idx >= 1ull << (ce->pdts + 7))
-		return VTD_FR_SM_CTX_PDTS;
-	dea = ce->pasid_dir + dir_idx * sizeof(u64);
-	if (gm->read_page(gm, dea & ~0xfffull, page))
-		return VTD_FR_SM_PDIR_ACCESS;
-	gm->pages_read++;
-	de = le64_to_cpu(page[(dea & 0xfff) / sizeof(u64)]);
-	if (!(de & PDE_P))
-		return VTD_FR_SM_PDIR_P;
-	pe->fpd |= !!(de & PDE_FPD);
-	if (de & (PDE_RSVD | GENMASK_ULL(63, cfg->haw)))
-		return VTD_FR_SM_PDIR_RSVD;
-
-	if (gm->read_page(gm, de & PDE_PTP, page))
-		return VTD_FR_SM_PTE_ACCESS;
-	gm->pages_read++;
 	for (i = 0; i < PASID_ENTRY_QWORDS; i++)
-		q[i] = le64_to_cpu(page[(pasid % PASIDS_PER_TABLE) * PASID_ENTRY_QWORDS + i]);
+		q[i] = le64_to_cpu(e[i]);
 	if (!(q[0] & PTE_0_P))
 		return VTD_FR_SM_PTE_P;
 	pe->fpd |= !!(q[0] & PTE_0_FPD);
@@ -276,4 +253,116 @@ int vtd_pasid_entry(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 	default:	/* nested (no ECAP.NEST) and the reserved encodings */
 		return VTD_FR_SM_PTE_INV;
 	}
+}
+
+/**
+ * vtd_pasid_entry() - read the PASID table entry of a PASID
+ * @gm: guest memory
+ * @cfg: the unit's state
+ * @ce: the scalable-mode context entry
+ * @pasid: the PASID (the context's RID_PASID for requests without one)
+ * @page: scratch for one table page
+ * @pe: out: the decoded entry; its FPD is valid also when the entry is not
+ *	usable
+ *
+ * Reads the PASID directory page holding the directory entry and the PASID
+ * table page: two page reads.  The directory has 2^(PDTS + 7) entries, each
+ * a table of 64 PASIDs.  PGTT values this unit does not support (nested,
+ * and those whose ECAP bit is clear), unsupported AW or FLPM are invalid
+ * programming.
+ *
+ * Return: 0, or the fault reason of the first check that fails.
+ */
+int vtd_pasid_entry(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
+		    const struct vtd_sm_ctx *ce, u32 pasid, __le64 *page,
+		    struct vtd_pasid_entry *pe)
+{
+	u64 dir_idx = pasid / PASIDS_PER_TABLE, dea, table;
+	int rc;
+
+	memset(pe, 0, sizeof(*pe));
+	pe->fpd = ce->fpd;
+	if (dir_idx >= 1ull << (ce->pdts + 7))
+		return VTD_FR_SM_CTX_PDTS;
+	dea = ce->pasid_dir + dir_idx * sizeof(u64);
+	if (gm->read_page(gm, dea & ~0xfffull, page))
+		return VTD_FR_SM_PDIR_ACCESS;
+	gm->pages_read++;
+	rc = vtd_pasid_dir_decode(cfg, le64_to_cpu(page[(dea & 0xfff) / sizeof(u64)]), &table,
+				  &pe->fpd);
+	if (rc)
+		return rc;
+
+	if (gm->read_page(gm, table, page))
+		return VTD_FR_SM_PTE_ACCESS;
+	gm->pages_read++;
+	return vtd_pasid_pte_decode(cfg, &page[(pasid % PASIDS_PER_TABLE) * PASID_ENTRY_QWORDS],
+				    pe);
+}
+
+/**
+ * vtd_pasid_range_walk() - the usable PASID table entries of a range
+ * @gm: guest memory
+ * @cfg: the unit's state
+ * @ce: the scalable-mode context entry
+ * @first: first PASID of the range
+ * @last: last PASID of the range (inclusive)
+ * @dir: scratch for a PASID directory page
+ * @table: scratch for a PASID table page
+ * @fn: called, in PASID order, for every PASID of the range whose
+ *	directory and table entries are present and valid; a non-zero return
+ *	stops the walk and is returned
+ * @opaque: passed to @fn
+ *
+ * The range is clipped to the directory (2^(PDTS + 7) tables of 64 PASIDs).
+ * Reads each directory page the range touches once and the table page of
+ * each present directory entry once: a non-present directory entry skips
+ * its 64 PASIDs unread.  Entries that are not present, invalid or in memory
+ * that cannot be read are skipped, as is what an unreadable directory page
+ * points to.  Yields between table pages.
+ *
+ * Return: 0, or what @fn returned.
+ */
+int vtd_pasid_range_walk(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
+			 const struct vtd_sm_ctx *ce, u32 first, u32 last, __le64 *dir,
+			 __le64 *table, vtd_pasid_hook fn, void *opaque)
+{
+	u64 nr_dir = 1ull << (ce->pdts + 7), dir_page = ~0ull;
+	u64 d, d_last = min_t(u64, last / PASIDS_PER_TABLE, nr_dir - 1);
+	bool dir_ok = false, dir_fpd;
+	struct vtd_pasid_entry pe;
+	u32 pasid, p_last;
+	u64 dea, tp;
+	int rc;
+
+	for (d = first / PASIDS_PER_TABLE; first <= last && d <= d_last; d++) {
+		dea = ce->pasid_dir + d * sizeof(u64);
+		if ((dea & ~0xfffull) != dir_page) {
+			dir_page = dea & ~0xfffull;
+			dir_ok = !gm->read_page(gm, dir_page, dir);
+			gm->pages_read += dir_ok;
+		}
+		dir_fpd = ce->fpd;
+		if (!dir_ok ||
+		    vtd_pasid_dir_decode(cfg, le64_to_cpu(dir[(dea & 0xfff) / sizeof(u64)]), &tp,
+					 &dir_fpd))
+			continue;
+		cond_resched();
+		if (gm->read_page(gm, tp, table))
+			continue;
+		gm->pages_read++;
+		pasid = max_t(u32, first, d * PASIDS_PER_TABLE);
+		p_last = min_t(u32, last, d * PASIDS_PER_TABLE + PASIDS_PER_TABLE - 1);
+		for (; pasid <= p_last; pasid++) {
+			memset(&pe, 0, sizeof(pe));
+			pe.fpd = dir_fpd;
+			if (vtd_pasid_pte_decode(cfg, &table[(pasid % PASIDS_PER_TABLE) *
+							     PASID_ENTRY_QWORDS], &pe))
+				continue;
+			rc = fn(opaque, pasid, &pe);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
 }

@@ -41,8 +41,8 @@
 #include <linux/uaccess.h>
 #include <uapi/linux/iommufd.h>
 
+#include "host.h"
 #include "trace.h"
-#include "vtd.h"
 #include "walk.h"
 
 MODULE_IMPORT_NS(IOMMUFD);
@@ -69,81 +69,6 @@ struct vtd_mock_inv {
 	u32 iotlb_id;
 };
 
-/* Host invalidation entries one device collects per flush. */
-#define VTD_HOST_INV_MAX	128
-/* Shadow ranges one device collects per flush before syncing everything. */
-#define VTD_HOST_SYNC_MAX	16
-/* Shadow runs per device, and table pages per shadow sync. */
-#define VTD_SHADOW_RUNS_MAX	65536
-#define VTD_SHADOW_WALK_PAGES	65536
-
-/* Where the device is attached on the host. */
-enum vtd_hdev_at {
-	VTD_AT_PARENT,
-	VTD_AT_NESTED,
-	VTD_AT_IOAS,
-};
-
-/**
- * struct vtd_hdev - one assigned device
- * @node: in &kvm_vtd.hdevs
- * @cfg: what the VMM attached
- * @ictx: the iommufd context, referenced
- * @hw_type: the host IOMMU's type (IOMMU_HW_INFO_TYPE_*)
- * @mode: &enum kvm_vtd_device_mode
- * @at: &enum vtd_hdev_at
- * @hwpt_id: the HWPT the device is attached to
- * @nested_id: the nested HWPT the unit allocated, or 0
- * @xc: what the guest's structures said when @mode was decided
- * @host_errors: failed host calls
- * @reeval: pending: re-read the guest's structures
- * @sync_all: pending: shadow: re-walk everything
- * @nr_sync: pending: shadow: ranges in @sync
- * @sync: pending: shadow: ranges to re-walk
- * @inv_all: pending: nested: invalidate everything
- * @nr_inv: pending: nested: entries in @inv
- * @inv_len: size of one entry of @inv: the host driver's invalidation data
- * @inv: pending: nested: host invalidation entries
- * @runs: shadow: mapped IOVA runs (&struct interval_tree_node)
- * @nr_runs: shadow: entries in @runs
- * @shadow_bytes: shadow: bytes mapped
- */
-struct vtd_hdev {
-	struct list_head node;
-	struct kvm_vtd_device cfg;
-	struct iommufd_ctx *ictx;
-	u32 hw_type;
-	u16 mode;
-	u8 at;
-	u32 hwpt_id;
-	u32 nested_id;
-	struct vtd_xlate_ctx xc;
-	u32 host_errors;
-	bool reeval;
-	bool sync_all;
-	u32 nr_sync;
-	struct {
-		u64 first;
-		u64 last;
-	} sync[VTD_HOST_SYNC_MAX];
-	bool inv_all;
-	u32 nr_inv;
-	u32 inv_len;
-	void *inv;
-	struct rb_root_cached runs;
-	u32 nr_runs;
-	u64 shadow_bytes;
-};
-
-/* Everything a flush needs besides the device. */
-struct vtd_host_ctx {
-	struct kvm_vtd *vtd;
-	struct kvm_vtd_gmem g;
-	struct vtd_xlate_cfg cfg;
-	struct vtd_events *ev;
-	u64 ctx_pages;
-};
-
 static void vtd_host_fault(struct vtd_host_ctx *hc, struct vtd_hdev *hd, u8 reason,
 			   u64 addr)
 {
@@ -160,12 +85,6 @@ static void vtd_host_fault(struct vtd_host_ctx *hc, struct vtd_hdev *hd, u8 reas
 	kvm_vtd_stat_inc(vtd, idx >= 0 ? KVM_VTD_STAT_FAULTS_RECORDED :
 					  KVM_VTD_STAT_FAULTS_DROPPED);
 	trace_kvm_vtd_fault(vtd->id, &f, idx);
-}
-
-static void vtd_host_error(struct kvm_vtd *vtd, struct vtd_hdev *hd)
-{
-	hd->host_errors++;
-	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_ERRORS);
 }
 
 static int vtd_hdev_replace(struct kvm_vtd *vtd, struct vtd_hdev *hd, u32 pt_id, u8 at)
@@ -341,7 +260,7 @@ static int vtd_shadow_leaf(void *opaque, const struct vtd_leaf *leaf)
 static void vtd_shadow_sync(struct vtd_host_ctx *hc, struct vtd_hdev *hd, u64 first,
 			    u64 last)
 {
-	struct vtd_xlate_scratch *s = hc->vtd->host_scratch;
+	struct vtd_xlate_scratch *s = &hc->vtd->host_scratch->x;
 	struct vtd_shadow_walk sw = { .hc = hc, .hd = hd };
 	u64 top = hd->xc.width >= 64 ? U64_MAX : BIT_ULL(hd->xc.width) - 1;
 	struct interval_tree_node *run;
@@ -480,7 +399,7 @@ static void vtd_hdev_evaluate(struct vtd_host_ctx *hc, struct vtd_hdev *hd)
 
 	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_EVALS);
 	if (hc->cfg.te) {
-		fault = vtd_resolve(&hc->g.gm, &hc->cfg, &x, vtd->host_scratch, &xc);
+		fault = vtd_resolve(&hc->g.gm, &hc->cfg, &x, &vtd->host_scratch->x, &xc);
 		atomic64_add(x.ctx_pages, &vtd->stats[KVM_VTD_STAT_CTX_PAGES_READ]);
 		atomic64_add(x.pasid_pages, &vtd->stats[KVM_VTD_STAT_PASID_PAGES_READ]);
 		hc->ctx_pages += x.ctx_pages + x.pasid_pages;
@@ -592,6 +511,7 @@ void kvm_vtd_host_flush(struct kvm_vtd *vtd, struct vtd_events *ev)
 		}
 		if (hd->mode == KVM_VTD_DEVICE_NESTED && (hd->inv_all || hd->nr_inv))
 			vtd_hdev_invalidate(&hc, hd);
+		vtd_hpasid_sync(&hc, hd);
 		hd->reeval = false;
 		hd->sync_all = false;
 		hd->nr_sync = 0;
@@ -617,7 +537,7 @@ void kvm_vtd_host_note_switch(struct kvm_vtd *vtd)
 	lockdep_assert_held(&vtd->lock);
 	list_for_each_entry(hd, &vtd->hdevs, node) {
 		hd->reeval = true;
-		vtd->host_pending = true;
+		vtd_hpasid_note_all(vtd, hd);
 	}
 }
 
@@ -732,8 +652,11 @@ void kvm_vtd_host_note(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *i
 	lockdep_assert_held(&vtd->lock);
 	list_for_each_entry(hd, &vtd->hdevs, node) {
 		switch (type) {
-		case VTD_DESC_CC:
 		case VTD_DESC_PC:
+			/* The other PASIDs may be in any domain: every device syncs. */
+			vtd_hpasid_note(vtd, hd, inv);
+			fallthrough;
+		case VTD_DESC_CC:
 			if (!vtd_hdev_named(hd, type, inv))
 				continue;
 			hd->reeval = true;
@@ -778,8 +701,9 @@ static struct vtd_hdev *vtd_hdev_find(struct kvm_vtd *vtd, u16 sid)
 	return NULL;
 }
 
-static void vtd_hdev_free(struct vtd_hdev *hd)
+static void vtd_hdev_free(struct kvm_vtd *vtd, struct vtd_hdev *hd)
 {
+	vtd_hpasid_clear(vtd, hd);
 	if (hd->ictx)
 		iommufd_ctx_put(hd->ictx);
 	kfree(hd->inv);
@@ -797,7 +721,7 @@ static void vtd_hdev_teardown(struct kvm_vtd *vtd, struct vtd_hdev *hd)
 	vtd_shadow_clear(vtd, hd);
 	list_del(&hd->node);
 	vtd->nr_hdevs--;
-	vtd_hdev_free(hd);
+	vtd_hdev_free(vtd, hd);
 }
 
 static int vtd_device_copy(struct kvm_vtd_device *d, void __user *uarg)
@@ -812,7 +736,9 @@ static int vtd_device_copy(struct kvm_vtd_device *d, void __user *uarg)
 	rc = copy_struct_from_user(d, sizeof(*d), uarg, size);
 	if (rc)
 		return rc == -E2BIG ? -EINVAL : rc;
-	return d->flags || d->reserved0 || d->reserved1 ? -EINVAL : 0;
+	if (d->flags || d->reserved0 || d->reserved1 || d->pasid_bits > VTD_PASID_BITS_MAX)
+		return -EINVAL;
+	return 0;
 }
 
 /**
@@ -844,6 +770,7 @@ int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg)
 		return -ENOMEM;
 	hd->cfg = d;
 	hd->runs = RB_ROOT_CACHED;
+	xa_init(&hd->pasids);
 	hd->ictx = iommufd_ctx_from_fd(d.iommufd);
 	if (IS_ERR(hd->ictx)) {
 		hd->ictx = NULL;
@@ -906,7 +833,7 @@ int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg)
 	list_add_tail(&hd->node, &vtd->hdevs);
 	vtd->nr_hdevs++;
 	hd->reeval = true;
-	vtd->host_pending = true;
+	vtd_hpasid_note_all(vtd, hd);
 	kvm_vtd_host_flush(vtd, &ev);
 	kvm_vtd_unlock_deliver(vtd, &ev);
 	return 0;
@@ -914,7 +841,7 @@ int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg)
 out_unlock:
 	mutex_unlock(&vtd->lock);
 out_free:
-	vtd_hdev_free(hd);
+	vtd_hdev_free(vtd, hd);
 	return rc;
 }
 
@@ -969,11 +896,55 @@ int kvm_vtd_device_state(struct kvm_vtd *vtd, void __user *uarg)
 		st.shadow_runs = hd->nr_runs;
 		st.shadow_bytes = hd->shadow_bytes;
 		st.host_errors = hd->host_errors;
+		st.pasids = hd->nr_pasids;
 	}
 	mutex_unlock(&vtd->lock);
 	if (!hd)
 		return -ENOENT;
 	return copy_to_user(uarg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+/**
+ * kvm_vtd_device_pasids() - KVM_DEV_VTD_DEVICE_PASIDS
+ * @vtd: the unit
+ * @uarg: the VMM's struct kvm_vtd_device_pasids
+ *
+ * Return: 0, -EFAULT, -EINVAL for bad flags or count, -ENOENT for an
+ * unknown source-id, -ENOMEM.
+ */
+int kvm_vtd_device_pasids(struct kvm_vtd *vtd, void __user *uarg)
+{
+	struct kvm_vtd_device_pasids __user *up = uarg;
+	struct kvm_vtd_device_pasids hdr;
+	struct kvm_vtd_pasid_info *out;
+	struct vtd_hdev *hd;
+	int n = 0, rc = 0;
+	u32 total = 0;
+
+	if (copy_from_user(&hdr, up, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.flags || hdr.nr > KVM_VTD_PASIDS_MAX)
+		return -EINVAL;
+	out = kvcalloc(max(hdr.nr, 1u), sizeof(*out), GFP_KERNEL_ACCOUNT);
+	if (!out)
+		return -ENOMEM;
+	mutex_lock(&vtd->lock);
+	hd = vtd_hdev_find(vtd, hdr.sid);
+	if (hd) {
+		n = vtd_hpasid_list(vtd, hd, hdr.first, out, hdr.nr);
+		total = hd->nr_pasids;
+	}
+	mutex_unlock(&vtd->lock);
+	if (!hd) {
+		rc = -ENOENT;
+		goto out_free;
+	}
+	if (copy_to_user(up->entries, out, n * sizeof(*out)) || put_user(n, &up->nr) ||
+	    put_user(total, &up->total))
+		rc = -EFAULT;
+out_free:
+	kvfree(out);
+	return rc;
 }
 
 /**

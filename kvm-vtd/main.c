@@ -152,9 +152,11 @@ static int kvm_vtd_get_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 			return -ENXIO;
 		return kvm_vtd_translate_attr(vtd, u64_to_user_ptr(attr->addr));
 	case KVM_DEV_VTD_GRP_DEVICE:
-		if (attr->attr != KVM_DEV_VTD_DEVICE_STATE)
-			return -ENXIO;
-		return kvm_vtd_device_state(vtd, u64_to_user_ptr(attr->addr));
+		if (attr->attr == KVM_DEV_VTD_DEVICE_STATE)
+			return kvm_vtd_device_state(vtd, u64_to_user_ptr(attr->addr));
+		if (attr->attr == KVM_DEV_VTD_DEVICE_PASIDS)
+			return kvm_vtd_device_pasids(vtd, u64_to_user_ptr(attr->addr));
+		return -ENXIO;
 	}
 	return -ENXIO;
 }
@@ -181,7 +183,7 @@ static int kvm_vtd_has_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 	case KVM_DEV_VTD_GRP_TRANSLATE:
 		return attr->attr == KVM_DEV_VTD_TRANSLATE ? 0 : -ENXIO;
 	case KVM_DEV_VTD_GRP_DEVICE:
-		return attr->attr <= KVM_DEV_VTD_DEVICE_STATE ? 0 : -ENXIO;
+		return attr->attr <= KVM_DEV_VTD_DEVICE_PASIDS ? 0 : -ENXIO;
 	}
 	return -ENXIO;
 }

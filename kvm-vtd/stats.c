@@ -55,6 +55,9 @@ static const char * const kvm_vtd_stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_HOST_ERRORS]	= "host_errors",
 	[KVM_VTD_STAT_DEVTLB_INVALIDATIONS] = "devtlb_invalidations",
 	[KVM_VTD_STAT_PDEVTLB_INVALIDATIONS] = "pasid_devtlb_invalidations",
+	[KVM_VTD_STAT_HOST_PASID_SYNCS] = "host_pasid_syncs",
+	[KVM_VTD_STAT_HOST_PASID_UPDATES] = "host_pasid_updates",
+	[KVM_VTD_STAT_HOST_PASID_DROPS] = "host_pasid_drops",
 };
 
 /**

@@ -357,6 +357,29 @@ TRACE_EVENT(kvm_vtd_host_attach,
 		      __entry->pt_id, __entry->hwpt_id, __entry->rc)
 );
 
+/* An assigned device's PASID-cache entry added, changed or dropped. */
+TRACE_EVENT(kvm_vtd_host_pasid,
+	    TP_PROTO(int id, u16 sid, u32 pasid, const char *what, u8 pgtt, u16 did, u64 pgtbl),
+	    TP_ARGS(id, sid, pasid, what, pgtt, did, pgtbl),
+	    TP_STRUCT__entry(__field(int, id)
+			     __field(u16, sid)
+			     __field(u32, pasid)
+			     __string(what, what)
+			     __field(u8, pgtt)
+			     __field(u16, did)
+			     __field(u64, pgtbl)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->sid = sid;
+			   __entry->pasid = pasid;
+			   __assign_str(what);
+			   __entry->pgtt = pgtt;
+			   __entry->did = did;
+			   __entry->pgtbl = pgtbl;),
+	    TP_printk("vtd%d sid %04x pasid %u %s pgtt %u did %u table 0x%llx", __entry->id,
+		      __entry->sid, __entry->pasid, __get_str(what), __entry->pgtt,
+		      __entry->did, __entry->pgtbl)
+);
+
 /* Host iommufd object calls: nested HWPT alloc/destroy, invalidation. */
 TRACE_EVENT(kvm_vtd_host_call,
 	    TP_PROTO(int id, u16 sid, const char *what, u32 obj, u64 arg, int rc),

@@ -43,6 +43,8 @@
 #include "regfile.h"
 #include "walk.h"
 
+struct vtd_host_scratch;
+
 /**
  * struct kvm_vtd - one emulated DMAR unit
  * @dev: the KVM device this unit is the private data of
@@ -85,7 +87,7 @@ struct kvm_vtd {
 	struct list_head hdevs;
 	unsigned int nr_hdevs;
 	bool host_pending;
-	struct vtd_xlate_scratch *host_scratch;
+	struct vtd_host_scratch *host_scratch;
 	atomic64_t stats[KVM_VTD_STAT_NR];
 	atomic64_t fault_reasons[256];
 };
@@ -119,6 +121,7 @@ void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev);
 int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg);
 int kvm_vtd_device_detach(struct kvm_vtd *vtd, void __user *uarg);
 int kvm_vtd_device_state(struct kvm_vtd *vtd, void __user *uarg);
+int kvm_vtd_device_pasids(struct kvm_vtd *vtd, void __user *uarg);
 void kvm_vtd_host_release(struct kvm_vtd *vtd);
 void kvm_vtd_host_note(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *inv);
 void kvm_vtd_host_note_switch(struct kvm_vtd *vtd);

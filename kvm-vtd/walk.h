@@ -378,6 +378,12 @@ int vtd_sm_context(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg, u16 sid
 int vtd_pasid_entry(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 		    const struct vtd_sm_ctx *ce, u32 pasid, __le64 *page,
 		    struct vtd_pasid_entry *pe);
+/* Called for each usable PASID entry of a range walk; non-zero stops it. */
+typedef int (*vtd_pasid_hook)(void *opaque, u32 pasid, const struct vtd_pasid_entry *pe);
+
+int vtd_pasid_range_walk(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
+			 const struct vtd_sm_ctx *ce, u32 first, u32 last, __le64 *dir,
+			 __le64 *table, vtd_pasid_hook fn, void *opaque);
 u8 vtd_resolve(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg, struct vtd_xlate *x,
 	       struct vtd_xlate_scratch *s, struct vtd_xlate_ctx *xc);
 int vtd_range_walk(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,

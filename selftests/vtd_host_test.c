@@ -91,6 +91,8 @@ static void enable(uint64_t rtaddr, uint64_t iqa)
 
 #define PIOTLB(did, pasid)	(0x36 | ((uint64_t)(did) << 16) | ((uint64_t)(pasid) << 32))
 #define PC_PASID(did, pasid)	(0x17 | ((uint64_t)(did) << 16) | ((uint64_t)(pasid) << 32))
+#define IOTLB_PSI(did)		(0x32 | ((uint64_t)(did) << 16))
+#define CC_DEVICE(did, sid)	(0x31 | ((uint64_t)(did) << 16) | ((uint64_t)(sid) << 32))
 
 /*
  * Scalable mode: RID_PASID 0 of SID is first stage (domain DID) on table
@@ -206,6 +208,87 @@ static void guest_nested_devtlb(void)
 	GUEST_DONE();
 }
 
+#define PC_DOMAIN(did)		(0x07 | ((uint64_t)(did) << 16))
+#define PC_GLOBAL		0x37
+#define DID2			5
+#define DID3			6
+
+/* The PASID table entry of @pasid under the directory @pdir. */
+static uint64_t *pasid_entry(uint64_t pdir, uint32_t pasid)
+{
+	uint64_t *de = &tva(pdir)[pasid >> 6];
+
+	if (!(*de & 1))
+		*de = alloc_table() | 1;
+	return tva(*de & ADDR_MASK) + (pasid & 63) * 8;
+}
+
+static void set_pasid(uint64_t pdir, uint32_t pasid, uint64_t q0, uint64_t did, uint64_t q2)
+{
+	uint64_t *pe = pasid_entry(pdir, pasid);
+
+	pe[2] = q2;
+	pe[1] = did;
+	pe[0] = q0;
+}
+
+/*
+ * The device's PASID cache: PASIDs in several directory entries, some
+ * beyond the context's PDTS or the device's 14 PASID bits, changed and
+ * invalidated with every PASID-cache granularity, right and wrong DIDs.
+ */
+static void guest_pasid_cache(void)
+{
+	uint64_t root = alloc_table(), ctx = alloc_table(), pdir = alloc_table();
+	uint64_t *ce = tva(ctx) + (SID & 0x7f) * 4;
+	uint64_t ss = alloc_table();
+
+	queue = alloc_table();
+	status_gpa = alloc_table();
+	fs_a = alloc_table();
+	fs_b = alloc_table();
+	tva(root)[0] = ctx | 1;
+	ce[0] = pdir | BIT_ULL(3) | 1;			/* PASIDE, PDTS 0: 8192 */
+	set_pasid(pdir, 0, (1 << 6) | 1, DID, fs_a);	/* RID_PASID: first stage */
+	set_pasid(pdir, 5, (1 << 6) | 1, DID, fs_a | 1);	/* SRE */
+	set_pasid(pdir, 130, ss | (2 << 6) | (2 << 2) | 1, DID2, 0);
+	set_pasid(pdir, 6400, (4 << 6) | 1, DID, 0);	/* pass-through */
+	set_pasid(pdir, 8320, (1 << 6) | 1, DID, fs_b);	/* beyond PDTS 0 */
+	set_pasid(pdir, 17000, (1 << 6) | 1, DID, fs_b);	/* beyond 2^14 */
+	set_pasid(pdir, 7, (1 << 6) | BIT(10) | 1, DID, fs_a);	/* reserved bit */
+	enable(root | RTADDR_TTM_SM, queue | IQA_DW);
+	GUEST_SYNC(1);
+
+	/* PDTS 2 (32768): 8320 now counts, 17000 is beyond the device. */
+	ce[0] = pdir | (2 << 9) | BIT_ULL(3) | 1;
+	submit(CC_DEVICE(0, SID), 0, 32);
+	submit(PC_GLOBAL, 0, 32);
+	submit_wait(32);
+	GUEST_SYNC(2);
+
+	/* Domain-selective: 130 moved to DID3 goes; 5 (DID) stays as cached. */
+	pasid_entry(pdir, 130)[1] = DID3;
+	pasid_entry(pdir, 5)[2] = fs_b;
+	submit(PC_DOMAIN(DID2), 0, 32);
+	submit(PC_PASID(DID2, 5), 0, 32);		/* wrong domain */
+	submit_wait(32);
+	GUEST_SYNC(3);
+
+	/* PASID-selective: 5 updated, 6400 cleared goes, 130 back in DID3. */
+	pasid_entry(pdir, 6400)[0] = 0;
+	submit(PC_PASID(DID, 5), 0, 32);
+	submit(PC_PASID(DID, 6400), 0, 32);
+	submit(PC_PASID(DID3, 130), 0, 32);
+	submit_wait(32);
+	GUEST_SYNC(4);
+
+	wr32(R, GCMD, GCMD_QIE);			/* translation off */
+	GUEST_SYNC(5);
+	wr32(R, GCMD, GCMD_TE | GCMD_QIE);
+	GUEST_SYNC(6);
+	GUEST_DONE();
+}
+
 /* Second stage, 4 levels, table for table: the guest's own map(). */
 static void ss_map(uint64_t l4, uint64_t iova, uint64_t gpa)
 {
@@ -231,9 +314,6 @@ static void ss_unmap(uint64_t l4, uint64_t iova)
 		table = tva(table)[(iova >> (12 + 9 * (level - 1))) & 511] & ADDR_MASK;
 	tva(table)[(iova >> 12) & 511] = 0;
 }
-
-#define IOTLB_PSI(did)		(0x32 | ((uint64_t)(did) << 16))
-#define CC_DEVICE(did, sid)	(0x31 | ((uint64_t)(did) << 16) | ((uint64_t)(sid) << 32))
 
 /*
  * Legacy mode: SID's context entry points at a 4-level second-stage table
@@ -358,11 +438,15 @@ static int check_map(int fd, uint32_t hwpt, uint64_t iova, uint64_t len, void *h
 	return ioctl(fd, IOMMU_TEST_CMD, &cmd) ? errno : 0;
 }
 
+/* The PASID width the next dev_attach() gives the device. */
+static uint8_t dev_pasid_bits;
+
 static int dev_attach(int vfd, const struct host *h, uint16_t sid)
 {
 	struct kvm_vtd_device d = {
 		.size = sizeof(d),
 		.sid = sid,
+		.pasid_bits = dev_pasid_bits,
 		.iommufd = h->iommufd,
 		.dev_id = h->dev,
 		.parent_hwpt_id = h->parent,
@@ -605,6 +689,132 @@ TEST(nested_devtlb)
 	close(f.h.iommufd);
 }
 
+static int dev_pasids(int vfd, uint16_t sid, uint32_t first, struct kvm_vtd_pasid_info *e,
+		      uint32_t nr, uint32_t *total)
+{
+	struct {
+		struct kvm_vtd_device_pasids hdr;
+		struct kvm_vtd_pasid_info e[16];
+	} a = { .hdr = { .sid = sid, .first = first, .nr = nr } };
+
+	TEST_ASSERT(nr <= 16, "nr");
+	if (__kvm_device_attr_get(vfd, KVM_DEV_VTD_GRP_DEVICE, KVM_DEV_VTD_DEVICE_PASIDS, &a))
+		return -errno;
+	memcpy(e, a.e, a.hdr.nr * sizeof(*e));
+	*total = a.hdr.total;
+	return a.hdr.nr;
+}
+
+/* The cached PASIDs, in order, as a list the assertions compare. */
+static int cached(struct fixture *f, struct kvm_vtd_pasid_info *e)
+{
+	uint32_t total;
+	int n = dev_pasids(f->fd, SID, 0, e, 16, &total);
+
+	TEST_ASSERT_EQ(n, total);
+	TEST_ASSERT_EQ(n, dev_state(f->fd, SID).pasids);
+	return n;
+}
+
+TEST(pasid_cache)
+{
+	struct kvm_vtd_device_pasids bad = { .sid = SID, .flags = 1 };
+	struct kvm_vtd_pasid_info e[16];
+	uint64_t pages, upd, drops;
+	uint32_t total;
+	struct fixture f;
+
+	dev_pasid_bits = 14;
+	setup(&f, guest_pasid_cache, ECAP_NESTED_GUEST | ECAP_SRS);
+	dev_pasid_bits = 0;
+	ASSERT_EQ(0, cached(&f, e));			/* translation off */
+
+	/* Translation on: what PDTS 0 and 14 bits reach, valid entries only. */
+	stage(&f, 1);
+	sync_global_from_guest(f.vm, fs_a);
+	sync_global_from_guest(f.vm, fs_b);
+	ASSERT_EQ(4, cached(&f, e));
+	ASSERT_EQ(0, e[0].pasid);
+	ASSERT_EQ(KVM_VTD_PGTT_FIRST_STAGE, e[0].pgtt);
+	ASSERT_EQ(DID, e[0].did);
+	ASSERT_EQ(fs_a, e[0].pgtbl);
+	ASSERT_EQ(48, e[0].addr_width);
+	ASSERT_EQ(5, e[1].pasid);
+	ASSERT_EQ(KVM_VTD_PASID_SRE, e[1].flags);
+	ASSERT_EQ(130, e[2].pasid);
+	ASSERT_EQ(KVM_VTD_PGTT_SECOND_STAGE, e[2].pgtt);
+	ASSERT_EQ(DID2, e[2].did);
+	ASSERT_EQ(48, e[2].addr_width);
+	ASSERT_EQ(6400, e[3].pasid);
+	ASSERT_EQ(KVM_VTD_PGTT_PASS_THROUGH, e[3].pgtt);
+	ASSERT_EQ(0, e[3].pgtbl);
+	/* The host follows RID_PASID only. */
+	ASSERT_EQ(KVM_VTD_DEVICE_NESTED, dev_state(f.fd, SID).mode);
+	ASSERT_EQ(4, stat(&f, KVM_VTD_STAT_HOST_PASID_UPDATES));
+
+	/* The listing pages: from PASID 6 on, one at a time. */
+	ASSERT_EQ(1, dev_pasids(f.fd, SID, 6, e, 1, &total));
+	ASSERT_EQ(130, e[0].pasid);
+	ASSERT_EQ(4, total);
+	ASSERT_EQ(0, dev_pasids(f.fd, SID, 6401, e, 16, &total));
+
+	/* A larger directory: 8320 joins; 17000 is beyond the device. */
+	stage(&f, 2);
+	ASSERT_EQ(5, cached(&f, e));
+	ASSERT_EQ(8320, e[4].pasid);
+	ASSERT_EQ(fs_b, e[4].pgtbl);
+	ASSERT_EQ(5, stat(&f, KVM_VTD_STAT_HOST_PASID_UPDATES));
+	ASSERT_EQ(0, stat(&f, KVM_VTD_STAT_HOST_PASID_DROPS));
+
+	/* Domain-selective: only DID2's entry is re-read, and it has gone. */
+	stage(&f, 3);
+	ASSERT_EQ(4, cached(&f, e));
+	ASSERT_EQ(5, e[1].pasid);
+	ASSERT_EQ(fs_a, e[1].pgtbl);			/* not in DID2: as cached */
+	ASSERT_EQ(6400, e[2].pasid);
+	ASSERT_EQ(1, stat(&f, KVM_VTD_STAT_HOST_PASID_DROPS));
+	ASSERT_EQ(5, stat(&f, KVM_VTD_STAT_HOST_PASID_UPDATES));
+
+	/* PASID-selective: one directory page and one table per descriptor. */
+	pages = stat(&f, KVM_VTD_STAT_PASID_PAGES_READ);
+	upd = stat(&f, KVM_VTD_STAT_HOST_PASID_UPDATES);
+	drops = stat(&f, KVM_VTD_STAT_HOST_PASID_DROPS);
+	stage(&f, 4);
+	ASSERT_EQ(4, cached(&f, e));
+	ASSERT_EQ(5, e[1].pasid);
+	ASSERT_EQ(fs_b, e[1].pgtbl);
+	ASSERT_EQ(130, e[2].pasid);
+	ASSERT_EQ(DID3, e[2].did);
+	ASSERT_EQ(8320, e[3].pasid);
+	ASSERT_EQ(upd + 2, stat(&f, KVM_VTD_STAT_HOST_PASID_UPDATES));
+	ASSERT_EQ(drops + 1, stat(&f, KVM_VTD_STAT_HOST_PASID_DROPS));
+	ASSERT_EQ(pages + 3 * 2, stat(&f, KVM_VTD_STAT_PASID_PAGES_READ));
+
+	/* Translation off empties the cache; on fills it again. */
+	stage(&f, 5);
+	ASSERT_EQ(0, cached(&f, e));
+	stage(&f, 6);
+	ASSERT_EQ(4, cached(&f, e));
+	done(&f);
+
+	/* Bad VMM input. */
+	ASSERT_EQ(-ENOENT, dev_pasids(f.fd, SID + 1, 0, e, 16, &total));
+	ASSERT_EQ(-1, __kvm_device_attr_get(f.fd, KVM_DEV_VTD_GRP_DEVICE,
+					    KVM_DEV_VTD_DEVICE_PASIDS, &bad));
+	ASSERT_EQ(EINVAL, errno);
+	bad.flags = 0;
+	bad.nr = KVM_VTD_PASIDS_MAX + 1;
+	ASSERT_EQ(-1, __kvm_device_attr_get(f.fd, KVM_DEV_VTD_GRP_DEVICE,
+					    KVM_DEV_VTD_DEVICE_PASIDS, &bad));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, stat(&f, KVM_VTD_STAT_QI_ERRORS));
+	ASSERT_EQ(0, stat(&f, KVM_VTD_STAT_HOST_ERRORS));
+	ASSERT_EQ(0, dev_detach(f.fd, SID));
+	close(f.fd);
+	kvm_vm_free(f.vm);
+	close(f.h.iommufd);
+}
+
 TEST(shadow)
 {
 	void *data;
@@ -697,6 +907,12 @@ TEST(vmm_input)
 	d.reserved1 = 1;
 	ASSERT_EQ(EINVAL, attach_raw(f.fd, &d));
 	d.reserved1 = 0;
+	d.pasid_bits = 21;				/* PASIDs are 20 bits */
+	ASSERT_EQ(EINVAL, attach_raw(f.fd, &d));
+	d.pasid_bits = 20;
+	d.reserved0 = 1;
+	ASSERT_EQ(EINVAL, attach_raw(f.fd, &d));
+	d.reserved0 = 0;
 	d.size = 8;
 	ASSERT_EQ(EINVAL, attach_raw(f.fd, &d));
 	d.size = sizeof(d);

@@ -572,6 +572,100 @@ static void fsmap4(struct env *e, u64 iova, u64 gpa, u64 leaf)
 	set_entry(&e->mem, FS(3), (iova >> 12) & 511, gpa | leaf);
 }
 
+/* What a PASID range walk reported. */
+struct pasid_seen {
+	unsigned int n;
+	u32 pasid[8];
+	u8 pgtt[8];
+	u16 did[8];
+	int stop_at;
+};
+
+static int pasid_seen_fn(void *opaque, u32 pasid, const struct vtd_pasid_entry *pe)
+{
+	struct pasid_seen *ps = opaque;
+
+	if (ps->n < ARRAY_SIZE(ps->pasid)) {
+		ps->pasid[ps->n] = pasid;
+		ps->pgtt[ps->n] = pe->pgtt;
+		ps->did[ps->n] = pe->did;
+	}
+	return ++ps->n == ps->stop_at ? 7 : 0;
+}
+
+static struct pasid_seen pasid_walk(struct kunit *test, struct env *e, u32 first, u32 last,
+				    int stop_at)
+{
+	struct pasid_seen ps = { .stop_at = stop_at };
+	struct vtd_sm_ctx ce;
+
+	KUNIT_ASSERT_EQ(test, vtd_sm_context(&e->mem.gm, &e->cfg, SID, e->s->page, &ce), 0);
+	e->mem.gm.pages_read = 0;
+	KUNIT_EXPECT_EQ(test, vtd_pasid_range_walk(&e->mem.gm, &e->cfg, &ce, first, last,
+						   e->s->page, e->s->walk.tables[0],
+						   pasid_seen_fn, &ps),
+			stop_at ? 7 : 0);
+	return ps;
+}
+
+/* The PASID range walk: present directory and table entries only. */
+static void pasid_range_walk(struct kunit *test)
+{
+	struct env *e = new_sm_env(test);
+	struct pasid_seen ps;
+
+	/* PDTS 3: 1024 directory entries on PDIR and the page after it. */
+	set_entry(&e->mem, CTXT, SM_CE, PDIR | (3 << 9) | BIT_ULL(3) | 1);
+	set_pe(e, 0, PE_SS(2), 42, 0);
+	set_pe(e, 5, PE_FS, 9, FS(0));
+	set_pe(e, 7, PE_FS | BIT_ULL(10), 9, FS(0));	/* reserved bit */
+	set_pe(e, 8, PE_FS & ~1ull, 9, FS(0));		/* not present */
+	set_entry(&e->mem, PDIR, 600, T(522) | 1);	/* PASIDs 38400-38463 */
+	set_entry(&e->mem, T(522), 8, (VTD_PGTT_PT << 6) | 1);	/* 38401 */
+	set_entry(&e->mem, T(522), 9, 3);
+	set_entry(&e->mem, PDIR, 700, T(523) | BIT_ULL(5) | 1);	/* reserved */
+	set_entry(&e->mem, PDIR, 800, 0xf0000000ull | 1);	/* no memory */
+
+	/* Everything: 2 directory pages, 2 tables; what is usable, in order. */
+	ps = pasid_walk(test, e, 0, (1u << 20) - 1, 0);
+	KUNIT_EXPECT_EQ(test, ps.n, 3);
+	KUNIT_EXPECT_EQ(test, ps.pasid[0], 0);
+	KUNIT_EXPECT_EQ(test, ps.pgtt[0], VTD_PGTT_SS);
+	KUNIT_EXPECT_EQ(test, ps.did[0], 42);
+	KUNIT_EXPECT_EQ(test, ps.pasid[1], 5);
+	KUNIT_EXPECT_EQ(test, ps.pgtt[1], VTD_PGTT_FS);
+	KUNIT_EXPECT_EQ(test, ps.pasid[2], 38401);
+	KUNIT_EXPECT_EQ(test, ps.pgtt[2], VTD_PGTT_PT);
+	KUNIT_EXPECT_EQ(test, ps.did[2], 3);
+	KUNIT_EXPECT_EQ(test, e->mem.gm.pages_read, 4);
+
+	/* One PASID: one directory page, one table. */
+	ps = pasid_walk(test, e, 5, 5, 0);
+	KUNIT_EXPECT_EQ(test, ps.n, 1);
+	KUNIT_EXPECT_EQ(test, ps.pasid[0], 5);
+	KUNIT_EXPECT_EQ(test, e->mem.gm.pages_read, 2);
+	ps = pasid_walk(test, e, 8, 8, 0);
+	KUNIT_EXPECT_EQ(test, ps.n, 0);
+	/* A range below the first present table reads the directory only. */
+	ps = pasid_walk(test, e, 64, 38399, 0);
+	KUNIT_EXPECT_EQ(test, ps.n, 0);
+	KUNIT_EXPECT_EQ(test, e->mem.gm.pages_read, 2);
+	/* The hook stops the walk. */
+	ps = pasid_walk(test, e, 0, 100000, 1);
+	KUNIT_EXPECT_EQ(test, ps.n, 1);
+
+	/* PDTS 0: 128 tables, so PASID 38401 is beyond the directory. */
+	set_entry(&e->mem, CTXT, SM_CE, PDIR | BIT_ULL(3) | 1);
+	ps = pasid_walk(test, e, 0, (1u << 20) - 1, 0);
+	KUNIT_EXPECT_EQ(test, ps.n, 2);
+	KUNIT_EXPECT_EQ(test, e->mem.gm.pages_read, 2);
+	/* A directory outside guest memory: nothing, no crash. */
+	set_entry(&e->mem, CTXT, SM_CE, 0xf0000000ull | BIT_ULL(3) | 1);
+	ps = pasid_walk(test, e, 0, (1u << 20) - 1, 0);
+	KUNIT_EXPECT_EQ(test, ps.n, 0);
+	KUNIT_EXPECT_EQ(test, e->mem.gm.pages_read, 0);
+}
+
 static void sm_second_stage_and_pt(struct kunit *test)
 {
 	struct env *e = new_sm_env(test);
@@ -1103,6 +1197,7 @@ static struct kunit_case kvm_vtd_walk_cases[] = {
 	KUNIT_CASE(range_walk_budget),
 	KUNIT_CASE(sm_second_stage_and_pt),
 	KUNIT_CASE(sm_structures),
+	KUNIT_CASE(pasid_range_walk),
 	KUNIT_CASE(first_stage),
 	KUNIT_CASE(five_level_second_stage),
 	KUNIT_CASE(cache_legacy),

@@ -104,11 +104,18 @@
  *
  * KVM_DEV_VTD_DEVICE_STATE (get): attr.addr points to a struct
  * kvm_vtd_device_state; @sid in, the rest out.  -ENOENT if not attached.
+ *
+ * KVM_DEV_VTD_DEVICE_PASIDS (get): attr.addr points to a struct
+ * kvm_vtd_device_pasids: the device's PASID cache, what the guest's PASID
+ * table entries said at its last PASID-cache invalidation for them.
+ * -ENOENT if not attached, -EINVAL for non-zero @flags or @nr above
+ * %KVM_VTD_PASIDS_MAX.
  */
 #define KVM_DEV_VTD_GRP_DEVICE		3
 #define   KVM_DEV_VTD_DEVICE_ATTACH	0
 #define   KVM_DEV_VTD_DEVICE_DETACH	1
 #define   KVM_DEV_VTD_DEVICE_STATE	2
+#define   KVM_DEV_VTD_DEVICE_PASIDS	3
 
 /* Assigned devices one unit takes. */
 #define KVM_VTD_MAX_DEVICES		64
@@ -120,6 +127,10 @@
  * @flags: must be 0.
  * @sid: the device's source-id in the guest (bus << 8 | device << 3 |
  *	function).
+ * @pasid_bits: the width of the PASIDs the device issues as the guest sees
+ *	it (its PASID capability's Max PASID Width), 0 to 20; 0 for a device
+ *	without PASIDs, which uses only the context's RID_PASID.  Bounds the
+ *	device's PASID cache: at most 2^@pasid_bits + 1 entries.
  * @reserved0: must be 0.
  * @iommufd: file descriptor of the iommufd that holds the device; the unit
  *	keeps its own reference, so the VMM may close its descriptor.
@@ -137,7 +148,8 @@ struct kvm_vtd_device {
 	__u32 size;
 	__u32 flags;
 	__u16 sid;
-	__u16 reserved0;
+	__u8 pasid_bits;
+	__u8 reserved0;
 	__s32 iommufd;
 	__u32 dev_id;
 	__u32 parent_hwpt_id;
@@ -170,8 +182,10 @@ enum kvm_vtd_device_mode {
  * @mode: out: &enum kvm_vtd_device_mode.
  * @hwpt_id: out: the iommufd HWPT the device is attached to.
  * @shadow_runs: out: contiguous runs mapped in the shadow IOAS.
- * @shadow_bytes: out: bytes mapped in the shadow IOAS.
  * @host_errors: out: host iommufd calls for this device that failed.
+ * @shadow_bytes: out: bytes mapped in the shadow IOAS.
+ * @pasids: out: entries in the device's PASID cache.
+ * @reserved0: out: 0.
  * @reserved: out: 0.
  */
 struct kvm_vtd_device_state {
@@ -181,7 +195,69 @@ struct kvm_vtd_device_state {
 	__u32 shadow_runs;
 	__u32 host_errors;
 	__u64 shadow_bytes;
-	__u64 reserved[2];
+	__u32 pasids;
+	__u32 reserved0;
+	__u64 reserved;
+};
+
+/* PASID table entry translation types, as the entry encodes them. */
+#define KVM_VTD_PGTT_FIRST_STAGE	1
+#define KVM_VTD_PGTT_SECOND_STAGE	2
+#define KVM_VTD_PGTT_PASS_THROUGH	4
+
+#define KVM_VTD_PASID_SRE		(1u << 0)	/* supervisor requests */
+#define KVM_VTD_PASID_WPE		(1u << 1)	/* write protect enable */
+#define KVM_VTD_PASID_EAFE		(1u << 2)	/* extended accessed flag */
+
+/**
+ * struct kvm_vtd_pasid_info - one entry of a device's PASID cache
+ * @pasid: the PASID.
+ * @did: the domain-id of its PASID table entry.
+ * @pgtt: KVM_VTD_PGTT_*.
+ * @addr_width: first stage: 48 or 57 (4- or 5-level); second stage: the
+ *	table's address width (39, 48 or 57); pass-through: 0.
+ * @flags: KVM_VTD_PASID_* (first stage).
+ * @reserved: 0.
+ * @pgtbl: the first-stage (FLPTPTR) or second-stage (SLPTPTR) table; 0 for
+ *	pass-through.
+ */
+struct kvm_vtd_pasid_info {
+	__u32 pasid;
+	__u16 did;
+	__u8 pgtt;
+	__u8 addr_width;
+	__u32 flags;
+	__u32 reserved;
+	__u64 pgtbl;
+};
+
+/* Entries one KVM_DEV_VTD_DEVICE_PASIDS call returns at most. */
+#define KVM_VTD_PASIDS_MAX		4096
+
+/**
+ * struct kvm_vtd_device_pasids - argument of KVM_DEV_VTD_DEVICE_PASIDS
+ * @sid: in: the source-id.
+ * @flags: in: 0.
+ * @first: in: the lowest PASID to report.
+ * @nr: in: room in @entries, at most %KVM_VTD_PASIDS_MAX; out: entries
+ *	written, the cached PASIDs from @first up, in order.
+ * @total: out: entries in the device's PASID cache.
+ * @entries: out: the entries.
+ *
+ * The cache is filled by the guest's PASID-cache invalidations (global,
+ * domain- or PASID-selective, each with the domain-id check of the
+ * architecture) and translation state switches, by walking the present
+ * PASID directory and table entries of the device's context up to its
+ * PDTS and 2^@pasid_bits (and its RID_PASID).  Entries that are not
+ * present or not valid are not cached.
+ */
+struct kvm_vtd_device_pasids {
+	__u16 sid;
+	__u16 flags;
+	__u32 first;
+	__u32 nr;
+	__u32 total;
+	struct kvm_vtd_pasid_info entries[];
 };
 
 /*
@@ -328,6 +404,11 @@ struct kvm_vtd_translation {
  *	completed.
  * @KVM_VTD_STAT_PDEVTLB_INVALIDATIONS: PASID-based device-TLB invalidation
  *	descriptors completed.
+ * @KVM_VTD_STAT_HOST_PASID_SYNCS: assigned-device PASID-cache syncs (one
+ *	walk of a device's PASID tables per PASID-cache invalidation or
+ *	switch, at most one per device per queue drain).
+ * @KVM_VTD_STAT_HOST_PASID_UPDATES: PASID-cache entries added or changed.
+ * @KVM_VTD_STAT_HOST_PASID_DROPS: PASID-cache entries removed.
  * @KVM_VTD_STAT_NR: number of counters this header knows about.
  *
  * New counters are only ever appended, so an index keeps its meaning.
@@ -378,6 +459,9 @@ enum kvm_vtd_stat {
 	KVM_VTD_STAT_HOST_ERRORS,
 	KVM_VTD_STAT_DEVTLB_INVALIDATIONS,
 	KVM_VTD_STAT_PDEVTLB_INVALIDATIONS,
+	KVM_VTD_STAT_HOST_PASID_SYNCS,
+	KVM_VTD_STAT_HOST_PASID_UPDATES,
+	KVM_VTD_STAT_HOST_PASID_DROPS,
 	KVM_VTD_STAT_NR,
 };
 

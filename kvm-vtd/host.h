@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvm-vtd: assigned devices (host.c), and their PASID cache (hpasid.c).
+ *
+ * Everything here is protected by kvm_vtd.lock.
+ */
+#ifndef _KVM_VTD_HOST_H
+#define _KVM_VTD_HOST_H
+
+#include <linux/rbtree.h>
+#include <linux/xarray.h>
+
+#include "vtd.h"
+
+struct iommufd_ctx;
+
+/* Host invalidation entries one device collects per flush. */
+#define VTD_HOST_INV_MAX	128
+/* Shadow ranges one device collects per flush before syncing everything. */
+#define VTD_HOST_SYNC_MAX	16
+/* Widest PASID a device may have (struct kvm_vtd_device.pasid_bits). */
+#define VTD_PASID_BITS_MAX	20
+/* PASID-cache invalidations one device collects per flush before a global one. */
+#define VTD_HOST_PSYNC_MAX	8
+/* Shadow runs per device, and table pages per shadow sync. */
+#define VTD_SHADOW_RUNS_MAX	65536
+#define VTD_SHADOW_WALK_PAGES	65536
+
+/* Where the device is attached on the host. */
+enum vtd_hdev_at {
+	VTD_AT_PARENT,
+	VTD_AT_NESTED,
+	VTD_AT_IOAS,
+};
+
+/**
+ * struct vtd_hdev - one assigned device
+ * @node: in &kvm_vtd.hdevs
+ * @cfg: what the VMM attached
+ * @ictx: the iommufd context, referenced
+ * @hw_type: the host IOMMU's type (IOMMU_HW_INFO_TYPE_*)
+ * @mode: &enum kvm_vtd_device_mode
+ * @at: &enum vtd_hdev_at
+ * @hwpt_id: the HWPT the device is attached to
+ * @nested_id: the nested HWPT the unit allocated, or 0
+ * @xc: what the guest's structures said when @mode was decided
+ * @host_errors: failed host calls
+ * @reeval: pending: re-read the guest's structures
+ * @sync_all: pending: shadow: re-walk everything
+ * @nr_sync: pending: shadow: ranges in @sync
+ * @sync: pending: shadow: ranges to re-walk
+ * @inv_all: pending: nested: invalidate everything
+ * @nr_inv: pending: nested: entries in @inv
+ * @inv_len: size of one entry of @inv: the host driver's invalidation data
+ * @inv: pending: nested: host invalidation entries
+ * @runs: shadow: mapped IOVA runs (&struct interval_tree_node)
+ * @nr_runs: shadow: entries in @runs
+ * @shadow_bytes: shadow: bytes mapped
+ * @pasids: the PASID cache: &struct vtd_hpasid by PASID (hpasid.c)
+ * @nr_pasids: entries in @pasids
+ * @pasid_gen: bumped by every PASID-cache sync
+ * @psync_all: pending: re-read every PASID entry
+ * @nr_psync: pending: PASID-cache invalidations in @psync
+ * @psync: pending: PASID-cache invalidations (granularity, DID, PASID)
+ */
+struct vtd_hdev {
+	struct list_head node;
+	struct kvm_vtd_device cfg;
+	struct iommufd_ctx *ictx;
+	u32 hw_type;
+	u16 mode;
+	u8 at;
+	u32 hwpt_id;
+	u32 nested_id;
+	struct vtd_xlate_ctx xc;
+	u32 host_errors;
+	bool reeval;
+	bool sync_all;
+	u32 nr_sync;
+	struct {
+		u64 first;
+		u64 last;
+	} sync[VTD_HOST_SYNC_MAX];
+	bool inv_all;
+	u32 nr_inv;
+	u32 inv_len;
+	void *inv;
+	struct rb_root_cached runs;
+	u32 nr_runs;
+	u64 shadow_bytes;
+	struct xarray pasids;
+	u32 nr_pasids;
+	u32 pasid_gen;
+	bool psync_all;
+	u32 nr_psync;
+	struct vtd_inv_req psync[VTD_HOST_PSYNC_MAX];
+};
+
+/**
+ * struct vtd_host_scratch - memory for host programming, one per unit
+ * @x: a translation's (the device's RID_PASID, shadow walks)
+ * @table: a PASID table page (the PASID cache; @x.page holds the directory)
+ */
+struct vtd_host_scratch {
+	struct vtd_xlate_scratch x;
+	__le64 table[VTD_TABLE_ENTRIES];
+};
+
+/* Everything a flush needs besides the device. */
+struct vtd_host_ctx {
+	struct kvm_vtd *vtd;
+	struct kvm_vtd_gmem g;
+	struct vtd_xlate_cfg cfg;
+	struct vtd_events *ev;
+	u64 ctx_pages;
+};
+
+static inline void vtd_host_error(struct kvm_vtd *vtd, struct vtd_hdev *hd)
+{
+	hd->host_errors++;
+	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_ERRORS);
+}
+
+/* hpasid.c */
+void vtd_hpasid_note(struct kvm_vtd *vtd, struct vtd_hdev *hd, const struct vtd_inv_req *inv);
+void vtd_hpasid_note_all(struct kvm_vtd *vtd, struct vtd_hdev *hd);
+void vtd_hpasid_sync(struct vtd_host_ctx *hc, struct vtd_hdev *hd);
+void vtd_hpasid_clear(struct kvm_vtd *vtd, struct vtd_hdev *hd);
+int vtd_hpasid_list(struct kvm_vtd *vtd, struct vtd_hdev *hd, u32 first,
+		    struct kvm_vtd_pasid_info *out, u32 nr);
+
+#endif /* _KVM_VTD_HOST_H */
