@@ -798,6 +798,16 @@ int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg)
 				    &unmapped);
 	if (rc)
 		goto out_free;
+	/*
+	 * The parent must not be one: attaching to an IOAS ID would move the
+	 * device to an automatic HWPT before the ID could be refused.  (The
+	 * top page is no guest physical address, so this unmaps nothing.)
+	 */
+	if (!iommufd_ctx_ioas_unmap(hd->ictx, d.parent_hwpt_id, -PAGE_SIZE, PAGE_SIZE,
+				    &unmapped)) {
+		rc = -EINVAL;
+		goto out_free;
+	}
 
 	mutex_lock(&vtd->lock);
 	if (vtd_hdev_find(vtd, d.sid)) {
@@ -817,7 +827,7 @@ int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg)
 	}
 	/*
 	 * Start from the parent, which checks the device and the parent ID
-	 * together: an IOAS ID would come back as another (automatic) HWPT.
+	 * together (an ID that is neither a HWPT nor an IOAS is -ENOENT).
 	 */
 	pt = d.parent_hwpt_id;
 	rc = iommufd_ctx_device_replace(hd->ictx, d.dev_id, &pt);

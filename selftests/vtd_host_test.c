@@ -928,7 +928,11 @@ TEST(vmm_input)
 	d.shadow_ioas_id = h2.parent;			/* not an IOAS */
 	ASSERT_EQ(ENOENT, attach_raw(f.fd, &d));
 	d.shadow_ioas_id = h2.shadow;
-	d.parent_hwpt_id = h2.ioas;			/* not a HWPT */
+	d.parent_hwpt_id = ioas_alloc(h2.iommufd);	/* not a HWPT */
+	ASSERT_EQ(EINVAL, attach_raw(f.fd, &d));
+	/* Refused before the device moved: nothing is attached to that IOAS. */
+	ASSERT_EQ(0, destroy(h2.iommufd, d.parent_hwpt_id));
+	d.parent_hwpt_id = 0x7fffffff;			/* no such object */
 	ASSERT_EQ(EINVAL, attach_raw(f.fd, &d));
 	d.parent_hwpt_id = h2.parent;
 	ASSERT_EQ(ENOENT, dev_detach(f.fd, SID + 8));
