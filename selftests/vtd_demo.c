@@ -56,6 +56,22 @@ static const char * const stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_CACHE_INVALIDATED] = "cache entries invalidated",
 	[KVM_VTD_STAT_QI_DRAINS] = "queue drains",
 	[KVM_VTD_STAT_QI_WAITS] = "wait descriptors",
+	[KVM_VTD_STAT_HOST_EVALS] = "assigned-device evaluations",
+	[KVM_VTD_STAT_HOST_ATTACHES] = "host attach/replace calls",
+	[KVM_VTD_STAT_HOST_HWPT_ALLOCS] = "nested HWPTs allocated",
+	[KVM_VTD_STAT_HOST_HWPT_DESTROYS] = "nested HWPTs destroyed",
+	[KVM_VTD_STAT_HOST_INV_CALLS] = "host invalidation calls",
+	[KVM_VTD_STAT_HOST_INV_ENTRIES] = "host invalidation entries",
+	[KVM_VTD_STAT_SHADOW_MAP_CALLS] = "shadow map calls",
+	[KVM_VTD_STAT_SHADOW_MAP_BYTES] = "shadow bytes mapped",
+	[KVM_VTD_STAT_SHADOW_UNMAP_CALLS] = "shadow unmap calls",
+	[KVM_VTD_STAT_SHADOW_UNMAP_BYTES] = "shadow bytes unmapped",
+	[KVM_VTD_STAT_HOST_ERRORS] = "host call errors",
+	[KVM_VTD_STAT_DEVTLB_INVALIDATIONS] = "device-TLB invalidations",
+	[KVM_VTD_STAT_PDEVTLB_INVALIDATIONS] = "PASID device-TLB invalidations",
+	[KVM_VTD_STAT_HOST_PASID_SYNCS] = "device PASID-cache syncs",
+	[KVM_VTD_STAT_HOST_PASID_UPDATES] = "PASID-cache entries updated",
+	[KVM_VTD_STAT_HOST_PASID_DROPS] = "PASID-cache entries dropped",
 };
 
 #define DEV_SID		0x0008		/* 00:01.0 */
@@ -267,7 +283,7 @@ int main(void)
 	       exits);
 	printf("device saw:\n");
 	for (i = 0; i < KVM_VTD_STAT_NR; i++)
-		printf("  %-30s %llu\n", stat_names[i],
+		printf("  %-30s %llu\n", stat_names[i] ? stat_names[i] : "(unnamed counter)",
 		       (unsigned long long)st.counters[i]);
 	printf("trace (kvm_vtd events):\n");
 	trace_dump();
