@@ -195,7 +195,7 @@ TEST(unknown_group_attr)
 		{ KVM_DEV_VTD_GRP_REGS, 0x30 },
 		{ KVM_DEV_VTD_GRP_REGS, 0x1018 },
 		{ KVM_DEV_VTD_GRP_REGS, 1ull << 32 },
-		{ KVM_DEV_VTD_GRP_DEVICE, KVM_DEV_VTD_DEVICE_STATE + 1 },
+		{ KVM_DEV_VTD_GRP_DEVICE, KVM_DEV_VTD_DEVICE_PASIDS + 1 },
 		{ KVM_DEV_VTD_GRP_TRANSLATE, 1 },
 	};
 	struct kvm_vm *vm = vm_create_barebones();
