@@ -57,7 +57,7 @@ struct vtd_hpasid {
 	u64 pgtbl;
 };
 
-/* One sync: the device, the invalidation's scope and this sync's generation. */
+/* One re-read: the device, the invalidation's scope, the first failure. */
 struct vtd_hpasid_walk {
 	struct kvm_vtd *vtd;
 	struct vtd_hdev *hd;
