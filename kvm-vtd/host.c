@@ -16,7 +16,8 @@
  *   not present or invalid                -> the shadow IOAS, empty
  *
  * Only the device's RID_PASID is programmed: 6.12's iommufd attaches
- * devices, not PASIDs.
+ * devices, not PASIDs.  The other PASIDs' entries are kept in the device's
+ * PASID cache (hpasid.c), synced at the same points.
  *
  * The invalidation code notes what each invalidation means for the
  * attached devices (kvm_vtd_host_note*()) and kvm_vtd_host_flush() carries
