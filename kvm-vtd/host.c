@@ -725,6 +725,18 @@ static void vtd_hdev_teardown(struct kvm_vtd *vtd, struct vtd_hdev *hd)
 	vtd_hdev_free(vtd, hd);
 }
 
+/*
+ * Is @id an IOAS?  0 if so, else the error (-ENOENT): unmapping the last
+ * page of the 64-bit IOVA space fails for any other ID, and unmaps nothing
+ * from an IOAS (no IOMMU maps that page, and it is no guest address).
+ */
+static int vtd_ioas_probe(struct iommufd_ctx *ictx, u32 id)
+{
+	unsigned long unmapped;
+
+	return iommufd_ctx_ioas_unmap(ictx, id, -PAGE_SIZE, PAGE_SIZE, &unmapped);
+}
+
 static int vtd_device_copy(struct kvm_vtd_device *d, void __user *uarg)
 {
 	u32 size;
@@ -754,7 +766,6 @@ int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg)
 {
 	struct vtd_events ev = {};
 	struct kvm_vtd_device d;
-	unsigned long unmapped;
 	struct vtd_hdev *hd;
 	u32 pt;
 	int rc;
@@ -792,20 +803,14 @@ int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg)
 		goto out_free;
 	}
 	/*
-	 * The shadow IOAS must be one: unmapping the last page of the 64-bit
-	 * IOVA space, which no IOMMU maps, fails for any other ID.
+	 * The shadow IOAS must be one; the parent must not be, as attaching
+	 * to an IOAS ID would move the device to an automatic HWPT before the
+	 * ID could be refused.
 	 */
-	rc = iommufd_ctx_ioas_unmap(hd->ictx, d.shadow_ioas_id, -PAGE_SIZE, PAGE_SIZE,
-				    &unmapped);
+	rc = vtd_ioas_probe(hd->ictx, d.shadow_ioas_id);
 	if (rc)
 		goto out_free;
-	/*
-	 * The parent must not be one: attaching to an IOAS ID would move the
-	 * device to an automatic HWPT before the ID could be refused.  (The
-	 * top page is no guest physical address, so this unmaps nothing.)
-	 */
-	if (!iommufd_ctx_ioas_unmap(hd->ictx, d.parent_hwpt_id, -PAGE_SIZE, PAGE_SIZE,
-				    &unmapped)) {
+	if (!vtd_ioas_probe(hd->ictx, d.parent_hwpt_id)) {
 		rc = -EINVAL;
 		goto out_free;
 	}

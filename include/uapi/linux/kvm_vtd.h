@@ -90,7 +90,8 @@
  * shadow IOAS left empty (blocked) when the guest's entries are not present.
  * The device must be bound and attached in the iommufd (e.g. by VFIO) and
  * the unit initialized.  Errors: -EBUSY before INIT, -EINVAL for bad flags,
- * reserved fields or a parent that is not a HWPT, -EBADF for an fd that is
+ * reserved fields, @pasid_bits above 20 or a parent that is not a HWPT
+ * (refused before the device moves), -EBADF for an fd that is
  * not an iommufd, -ENODEV for a dev_id the iommufd does not hold, -ENOENT
  * for a shadow IOAS it does not hold, -EEXIST for a source-id already
  * attached, -ENOSPC beyond %KVM_VTD_MAX_DEVICES; -ENOMEM and other errors
