@@ -6,10 +6,13 @@
  * everything selectable that a legacy-mode guest driver can use today (see
  * vtd_ecap_default()).  Translation-format fields (SAGAW, MGAW) are
  * mandatory for any unit; features whose semantics live in later code
- * (nested translation, page requests, interrupt remapping, protected memory
+ * (nested translation, page requests, posted interrupts, protected memory
  * regions, advanced fault logging) are refused until that code lands.
  * Device-TLB support (ECAP.DT) is selectable but not in the default, as in
  * other VMMs: it tells the guest to enable ATS on devices that have it.
+ * So is interrupt remapping (ECAP.IR, with EIM, MHMV and CAP.ESIRTPS): a
+ * guest that enables it sends every interrupt in remappable format, which
+ * only a VMM that translates them (KVM_DEV_VTD_TRANSLATE_MSI) can deliver.
  */
 #include <linux/errno.h>
 
@@ -20,10 +23,12 @@
 				 VTD_CAP_SAGAW | VTD_CAP_MGAW | VTD_CAP_FRO | \
 				 VTD_CAP_PSI | VTD_CAP_NFR | VTD_CAP_MAMV | \
 				 VTD_CAP_DWD | VTD_CAP_DRD | VTD_CAP_ESRTPS | \
-				 VTD_CAP_SLLPS | VTD_CAP_FL1GP | VTD_CAP_FL5LP)
+				 VTD_CAP_SLLPS | VTD_CAP_FL1GP | VTD_CAP_FL5LP | \
+				 VTD_CAP_ESIRTPS)
 #define VTD_ECAP_SELECTABLE	(VTD_ECAP_C | VTD_ECAP_QI | VTD_ECAP_DT | VTD_ECAP_IRO | \
 				 VTD_ECAP_PT | VTD_ECAP_SMTS | VTD_ECAP_SLTS | VTD_ECAP_FLTS | \
-				 VTD_ECAP_PASID | VTD_ECAP_PSS | VTD_ECAP_SRS)
+				 VTD_ECAP_PASID | VTD_ECAP_PSS | VTD_ECAP_SRS | VTD_ECAP_IR | \
+				 VTD_ECAP_EIM | VTD_ECAP_MHMV)
 
 /* Register layout of this implementation: not selectable. */
 #define VTD_CAP_FRO_VAL		(VTD_FRCD_REG / 16)
@@ -56,10 +61,10 @@ u64 vtd_cap_default(void)
  * vtd_ecap_default() - the ECAP value of a unit the VMM did not configure
  *
  * Scalable mode (SMTS, SLTS, FLTS, PASID, PSS, SRS) is implemented but not
- * in the default: a scalable-mode guest driver needs the PASID-granular
- * invalidation descriptors, which the queue does not process yet.  A VMM
- * opts in through KVM_DEV_VTD_GRP_REGS; so it does for 5-level tables
- * (SAGAW bit 3), which few guests expect.
+ * in the default, as other VMMs default to a legacy-mode unit.  A VMM opts
+ * in through KVM_DEV_VTD_GRP_REGS; so it does for 5-level tables (SAGAW
+ * bit 3), which few guests expect, for device-TLBs and for interrupt
+ * remapping.
  *
  * Return: every legacy-mode ECAP feature this implementation supports.
  */
@@ -126,6 +131,16 @@ int vtd_caps_validate(u64 cap, u64 ecap)
 		return -EINVAL;
 	/* Device-TLBs are invalidated only through the queue. */
 	if ((ecap & VTD_ECAP_DT) && !(ecap & VTD_ECAP_QI))
+		return -EINVAL;
+	/*
+	 * Interrupt remapping needs the queue (its cache is invalidated only
+	 * there); x2APIC mode, the handle mask and SIRTP's cache invalidation
+	 * are parts of it.
+	 */
+	if ((ecap & VTD_ECAP_IR) && !(ecap & VTD_ECAP_QI))
+		return -EINVAL;
+	if (!(ecap & VTD_ECAP_IR) &&
+	    ((ecap & (VTD_ECAP_EIM | VTD_ECAP_MHMV)) || (cap & VTD_CAP_ESIRTPS)))
 		return -EINVAL;
 	/* MAMV is defined only with page-selective invalidation. */
 	if (!(cap & VTD_CAP_PSI) && FIELD_GET(VTD_CAP_MAMV, cap))

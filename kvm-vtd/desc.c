@@ -5,9 +5,9 @@
  *
  * Only the descriptor types the unit advertises are valid: context-cache,
  * IOTLB and invalidation wait always, PASID-based IOTLB and PASID-cache
- * with ECAP.SMTS, device-TLB with ECAP.DT and PASID-based device-TLB with
- * both.  Interrupt entry cache and page group response need IR and PRS,
- * which this unit does not implement, so they are invalid types here.  The
+ * with ECAP.SMTS, device-TLB with ECAP.DT, PASID-based device-TLB with
+ * both, and interrupt entry cache with ECAP.IR.  Page group response needs
+ * PRS, which this unit does not implement, so it is an invalid type.  The
  * content of every valid type is 128 bits; in a 256-bit queue the caller
  * checks that the upper half is zero.
  */
@@ -29,6 +29,8 @@
 #define VTD_DEVTLB_DESC_HI_VALID (VTD_DEVTLB_DESC_S | VTD_DEVTLB_DESC_ADDR)
 #define VTD_PDEVTLB_DESC_HI_VALID (VTD_PDEVTLB_DESC_G | VTD_PDEVTLB_DESC_S | \
 				   VTD_DEVTLB_DESC_ADDR)
+#define VTD_IEC_DESC_LO_VALID	(VTD_DESC_TYPE | VTD_IEC_DESC_G | VTD_IEC_DESC_IM | \
+				 VTD_IEC_DESC_IIDX)
 #define VTD_WAIT_DESC_LO_VALID	(VTD_DESC_TYPE | VTD_WAIT_DESC_IF | VTD_WAIT_DESC_SW | \
 				 VTD_WAIT_DESC_FN | VTD_WAIT_DESC_SDATA)
 
@@ -61,7 +63,7 @@ static u16 vtd_devtlb_pfsid(u64 lo)
 /**
  * vtd_desc_decode() - validate and decode one descriptor's low 128 bits
  * @cap: the unit's CAP (PSI, MAMV)
- * @ecap: the unit's ECAP (SMTS, DT)
+ * @ecap: the unit's ECAP (SMTS, DT, IR, MHMV)
  * @lo: bits 63:0 of the descriptor
  * @hi: bits 127:64
  * @d: out: the decoded descriptor, when valid
@@ -129,6 +131,21 @@ int vtd_desc_decode(u64 cap, u64 ecap, u64 lo, u64 hi, struct vtd_desc *d)
 		/* No granularity field; traced as 1 for every PASID. */
 		d->inv.req = d->inv.g;
 		d->inv.actual = d->inv.g;
+		return 0;
+	case VTD_DESC_IEC:
+		if (!(ecap & VTD_ECAP_IR))
+			return VTD_IQEI_TYPE;
+		if ((lo & ~VTD_IEC_DESC_LO_VALID) || hi)
+			return VTD_IQEI_RSVD;
+		d->inv.req = lo & VTD_IEC_DESC_G ? VTD_IEC_INDEX : VTD_IEC_GLOBAL;
+		d->inv.actual = d->inv.req;
+		if (d->inv.req == VTD_IEC_INDEX) {
+			d->inv.iidx = FIELD_GET(VTD_IEC_DESC_IIDX, lo);
+			d->inv.am = FIELD_GET(VTD_IEC_DESC_IM, lo);
+			/* A handle mask beyond MHMV, as one beyond MAMV. */
+			if (d->inv.am > FIELD_GET(VTD_ECAP_MHMV, ecap))
+				return VTD_IQEI_RSVD;
+		}
 		return 0;
 	case VTD_DESC_WAIT:
 		if ((lo & ~VTD_WAIT_DESC_LO_VALID) || (hi & ~VTD_WAIT_DESC_SADDR))

@@ -35,8 +35,9 @@ static void kvm_vtd_dmar_switch(struct kvm_vtd *vtd, enum vtd_switch_reason why)
 /**
  * kvm_vtd_invalidate() - drop from the caches what an invalidation names
  * @vtd: the unit
- * @type: VTD_DESC_CC, VTD_DESC_IOTLB, VTD_DESC_PC or VTD_DESC_PIOTLB (the
- *	register-based invalidations use the first two)
+ * @type: VTD_DESC_CC, VTD_DESC_IOTLB, VTD_DESC_PC, VTD_DESC_PIOTLB (the
+ *	register-based invalidations use the first two), the device-TLB types
+ *	(for the host only) or VTD_DESC_IEC (the interrupt entry cache)
  * @inv: the invalidation as performed (@inv->actual granularity)
  *
  * Context: kvm_vtd.lock held.
@@ -59,6 +60,9 @@ void kvm_vtd_invalidate(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *
 		vtd_cache_inv_piotlb(&vtd->cache, inv->actual, inv->did, inv->pasid, inv->addr,
 				     inv->am);
 		break;
+	case VTD_DESC_IEC:
+		kvm_vtd_iec_invalidate(vtd, inv);
+		return;
 	}
 	kvm_vtd_cache_stats(vtd);
 	kvm_vtd_host_note(vtd, type, inv);
@@ -105,6 +109,13 @@ void kvm_vtd_apply_locked(struct kvm_vtd *vtd, struct vtd_events *ev)
 		trace_kvm_vtd_gcmd(vtd->id, ev->gcmd, ev->gsts_old, ev->gsts_new);
 	if (ev->flags & VTD_EV_DMAR_SWITCH)
 		kvm_vtd_dmar_switch(vtd, ev->switch_reason);
+	/* A new interrupt remapping table: nothing cached from the old one. */
+	if (ev->flags & VTD_EV_IR_TABLE) {
+		vtd_iec_flush(&vtd->iec);
+		kvm_vtd_ir_changed(vtd, ev->flags & VTD_EV_GCMD ? "sirtp" : "reset-restore");
+	} else if (ev->flags & VTD_EV_IR_STATE) {
+		kvm_vtd_ir_changed(vtd, "gcmd");
+	}
 	if (ev->flags & VTD_EV_INV_CONTEXT) {
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_CC_INVALIDATIONS);
 		trace_kvm_vtd_inv(vtd->id, "reg-context", &ev->inv);

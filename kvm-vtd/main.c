@@ -124,6 +124,10 @@ static int kvm_vtd_set_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 		}
 		mutex_unlock(&dev->kvm->lock);
 		return rc;
+	case KVM_DEV_VTD_GRP_TRANSLATE:
+		if (attr->attr != KVM_DEV_VTD_IR_EVENTFD)
+			return -ENXIO;
+		return kvm_vtd_ir_eventfd_set(vtd, u64_to_user_ptr(attr->addr));
 	}
 	return -ENXIO;
 }
@@ -148,9 +152,11 @@ static int kvm_vtd_get_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 			return -ENXIO;
 		return kvm_vtd_stats_get(vtd, u64_to_user_ptr(attr->addr));
 	case KVM_DEV_VTD_GRP_TRANSLATE:
-		if (attr->attr != KVM_DEV_VTD_TRANSLATE)
-			return -ENXIO;
-		return kvm_vtd_translate_attr(vtd, u64_to_user_ptr(attr->addr));
+		if (attr->attr == KVM_DEV_VTD_TRANSLATE)
+			return kvm_vtd_translate_attr(vtd, u64_to_user_ptr(attr->addr));
+		if (attr->attr == KVM_DEV_VTD_TRANSLATE_MSI)
+			return kvm_vtd_msi_translate_attr(vtd, u64_to_user_ptr(attr->addr));
+		return -ENXIO;
 	case KVM_DEV_VTD_GRP_DEVICE:
 		if (attr->attr == KVM_DEV_VTD_DEVICE_STATE)
 			return kvm_vtd_device_state(vtd, u64_to_user_ptr(attr->addr));
@@ -181,7 +187,7 @@ static int kvm_vtd_has_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 	case KVM_DEV_VTD_GRP_STATS:
 		return attr->attr == KVM_DEV_VTD_STATS ? 0 : -ENXIO;
 	case KVM_DEV_VTD_GRP_TRANSLATE:
-		return attr->attr == KVM_DEV_VTD_TRANSLATE ? 0 : -ENXIO;
+		return attr->attr <= KVM_DEV_VTD_IR_EVENTFD ? 0 : -ENXIO;
 	case KVM_DEV_VTD_GRP_DEVICE:
 		return attr->attr <= KVM_DEV_VTD_DEVICE_PASIDS ? 0 : -ENXIO;
 	}
@@ -248,6 +254,7 @@ static void kvm_vtd_release(struct kvm_device *dev)
 	if (vtd->initialized)
 		kvm_vtd_mmio_unregister(vtd);
 	kvm_vtd_host_release(vtd);
+	kvm_vtd_msi_release(vtd);
 	kvm_vtd_debugfs_exit(vtd);
 	trace_kvm_vtd_release(vtd->id);
 	ida_free(&kvm_vtd_ida, vtd->id);

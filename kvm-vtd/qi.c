@@ -14,8 +14,9 @@
  * 256-bit descriptor are reserved.  In a 256-bit queue IQT and IQH step by
  * 32 bytes: a tail (or restored head) with bit 4 set is a tail error.
  *
- * Context-cache, IOTLB, PASID-cache and PASID-based IOTLB descriptors drop
- * what they name from the unit's caches (kvm_vtd_invalidate()); they and
+ * Context-cache, IOTLB, PASID-cache, PASID-based IOTLB and interrupt entry
+ * cache descriptors drop what they name from the unit's caches
+ * (kvm_vtd_invalidate()); the first four and
  * the device-TLB descriptors (the unit has no device-TLB of its own) note
  * what assigned devices need; the host is programmed for all of it at the
  * next invalidation wait or at the end of the drain (kvm_vtd_host_flush()),
@@ -45,6 +46,7 @@ static const struct {
 	[VTD_DESC_PC] = { KVM_VTD_STAT_PC_INVALIDATIONS, "qi-pasid-cache" },
 	[VTD_DESC_DEVTLB] = { KVM_VTD_STAT_DEVTLB_INVALIDATIONS, "qi-devtlb" },
 	[VTD_DESC_PDEVTLB] = { KVM_VTD_STAT_PDEVTLB_INVALIDATIONS, "qi-pasid-devtlb" },
+	[VTD_DESC_IEC] = { KVM_VTD_STAT_IEC_INVALIDATIONS, "qi-iec" },
 };
 
 /* Execute one valid descriptor: 0, or the IQEI code of its failure. */

@@ -49,6 +49,11 @@ static bool has_qi(const struct vtd_regfile *rf)
 	return rf->val[VTD_ECAP_REG / 8] & VTD_ECAP_QI;
 }
 
+static bool has_ir(const struct vtd_regfile *rf)
+{
+	return rf->val[VTD_ECAP_REG / 8] & VTD_ECAP_IR;
+}
+
 static u64 cap(const struct vtd_regfile *rf)
 {
 	return rf->val[VTD_CAP_REG / 8];
@@ -113,6 +118,9 @@ void vtd_rf_reset(struct vtd_regfile *rf, u64 cap, u64 ecap)
 		define32(rf, VTD_IEADDR_REG, 0, VTD_EADDR_MA, 0);
 		define32(rf, VTD_IEUADDR_REG, 0, ~0u, 0);
 	}
+	if (has_ir(rf))
+		rf->wmask[VTD_IRTA_REG / 8] = (VTD_IRTA_IRTA & rf->haw_mask) | VTD_IRTA_S |
+					      (ecap & VTD_ECAP_EIM ? VTD_IRTA_EIME : 0);
 
 	rf->wmask[(rf->iva_off + 8) / 8] = VTD_IOTLB_IVT | VTD_IOTLB_IIRG |
 					   VTD_IOTLB_DR | VTD_IOTLB_DW | VTD_IOTLB_DID;
@@ -277,6 +285,24 @@ int vtd_rf_record_fault(struct vtd_regfile *rf, const struct vtd_fault *f,
 	return idx;
 }
 
+/* GCMD's interrupt remapping commands: SIRTP, and the IRE and CFI enables. */
+static void vtd_gcmd_ir(struct vtd_regfile *rf, u32 cmd, u32 *gsts, struct vtd_events *ev)
+{
+	if (cmd & VTD_GCMD_SIRTP) {
+		rf->irta = rf->val[VTD_IRTA_REG / 8];
+		*gsts |= VTD_GSTS_IRTPS;
+		ev->flags |= VTD_EV_IR_TABLE;
+	}
+	if (!!(cmd & VTD_GCMD_IRE) != !!(*gsts & VTD_GSTS_IRES)) {
+		*gsts ^= VTD_GSTS_IRES;
+		ev->flags |= VTD_EV_IR_STATE;
+	}
+	if (!!(cmd & VTD_GCMD_CFI) != !!(*gsts & VTD_GSTS_CFIS)) {
+		*gsts ^= VTD_GSTS_CFIS;
+		ev->flags |= VTD_EV_IR_STATE;
+	}
+}
+
 /* GCMD: one-shot commands and the persistent enables they report in GSTS. */
 static void vtd_gcmd(struct vtd_regfile *rf, u32 cmd, struct vtd_events *ev)
 {
@@ -309,6 +335,8 @@ static void vtd_gcmd(struct vtd_regfile *rf, u32 cmd, struct vtd_events *ev)
 			rf->val[VTD_IQH_REG / 8] = 0;
 		}
 	}
+	if (has_ir(rf))
+		vtd_gcmd_ir(rf, cmd, &gsts, ev);
 	set32(rf->val, VTD_GSTS_REG, gsts);
 	ev->flags |= VTD_EV_GCMD;
 	ev->gcmd = cmd;
@@ -468,20 +496,21 @@ void vtd_rf_write(struct vtd_regfile *rf, u32 off, int len, u64 data,
 		vtd_dword_written(rf, q * 8 + 4, d >> 32, ev);
 }
 
-/* Registers that exist in every unit, and those that exist with ECAP.QI. */
+/* Registers that exist in every unit, and those that need an ECAP feature. */
 static const struct {
 	u16 off;
 	u8 size;
-	bool qi;
+	u64 ecap;
 } vtd_regs[] = {
 	{ VTD_VER_REG, 4 }, { VTD_CAP_REG, 8 }, { VTD_ECAP_REG, 8 },
 	{ VTD_GCMD_REG, 4 }, { VTD_GSTS_REG, 4 }, { VTD_RTADDR_REG, 8 },
 	{ VTD_CCMD_REG, 8 }, { VTD_FSTS_REG, 4 }, { VTD_FECTL_REG, 4 },
 	{ VTD_FEDATA_REG, 4 }, { VTD_FEADDR_REG, 4 }, { VTD_FEUADDR_REG, 4 },
-	{ VTD_IQH_REG, 8, true }, { VTD_IQT_REG, 8, true }, { VTD_IQA_REG, 8, true },
-	{ VTD_ICS_REG, 4, true }, { VTD_IECTL_REG, 4, true },
-	{ VTD_IEDATA_REG, 4, true }, { VTD_IEADDR_REG, 4, true },
-	{ VTD_IEUADDR_REG, 4, true }, { VTD_IQERCD_REG, 8, true },
+	{ VTD_IQH_REG, 8, VTD_ECAP_QI }, { VTD_IQT_REG, 8, VTD_ECAP_QI },
+	{ VTD_IQA_REG, 8, VTD_ECAP_QI }, { VTD_ICS_REG, 4, VTD_ECAP_QI },
+	{ VTD_IECTL_REG, 4, VTD_ECAP_QI }, { VTD_IEDATA_REG, 4, VTD_ECAP_QI },
+	{ VTD_IEADDR_REG, 4, VTD_ECAP_QI }, { VTD_IEUADDR_REG, 4, VTD_ECAP_QI },
+	{ VTD_IQERCD_REG, 8, VTD_ECAP_QI }, { VTD_IRTA_REG, 8, VTD_ECAP_IR },
 };
 
 /**
@@ -497,7 +526,8 @@ int vtd_rf_reg_size(const struct vtd_regfile *rf, u32 off)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(vtd_regs); i++)
-		if (vtd_regs[i].off == off && (!vtd_regs[i].qi || has_qi(rf)))
+		if (vtd_regs[i].off == off &&
+		    (rf->val[VTD_ECAP_REG / 8] & vtd_regs[i].ecap) == vtd_regs[i].ecap)
 			return vtd_regs[i].size;
 	if (off == rf->iva_off || off == rf->iva_off + 8)
 		return 8;
@@ -517,7 +547,8 @@ static u64 vtd_rf_valid_bits(const struct vtd_regfile *rf, u32 off)
 
 	switch (off) {
 	case VTD_GSTS_REG:
-		return VTD_GSTS_TES | VTD_GSTS_RTPS | (has_qi(rf) ? VTD_GSTS_QIES : 0);
+		return VTD_GSTS_TES | VTD_GSTS_RTPS | (has_qi(rf) ? VTD_GSTS_QIES : 0) |
+		       (has_ir(rf) ? VTD_GSTS_IRES | VTD_GSTS_IRTPS | VTD_GSTS_CFIS : 0);
 	case VTD_CCMD_REG:
 		/* An invalidation completes within the write that starts it. */
 		return (stored & ~VTD_CCMD_ICC) | VTD_CCMD_CAIG;
@@ -535,9 +566,10 @@ static u64 vtd_rf_valid_bits(const struct vtd_regfile *rf, u32 off)
 		return (VTD_IVA_ADDR & rf->haw_mask) | VTD_IVA_IH | VTD_IVA_AM;
 	if (off == rf->iva_off + 8)
 		return (stored & ~VTD_IOTLB_IVT) | VTD_IOTLB_IAIG;
+	/* FI: a page address, or an interrupt index in bits 63:48. */
 	if (off >= rf->frcd_off && off < rf->frcd_off + rf->nfr * VTD_FRCD_SIZE)
 		return (off - rf->frcd_off) % VTD_FRCD_SIZE ? VTD_FRCD_HI_VALID :
-							     VTD_FRCD_LO_FI & rf->haw_mask;
+		       VTD_FRCD_LO_FI & (rf->haw_mask | (has_ir(rf) ? GENMASK_ULL(63, 48) : 0));
 	return stored;
 }
 
@@ -564,6 +596,11 @@ int vtd_rf_get(const struct vtd_regfile *rf, u64 attr, u64 *val)
 		return 0;
 	case KVM_VTD_REG_FAULT_NEXT:
 		*val = rf->next_frcd;
+		return 0;
+	case KVM_VTD_REG_LATCHED_IRTA:
+		if (!has_ir(rf))
+			return -ENXIO;
+		*val = rf->irta;
 		return 0;
 	}
 	if (attr >= KVM_VTD_REG_PAGE_SIZE)
@@ -611,6 +648,13 @@ int vtd_rf_set(struct vtd_regfile *rf, u64 attr, u64 val)
 		if (val >= rf->nfr)
 			return -EINVAL;
 		rf->next_frcd = val;
+		return 0;
+	case KVM_VTD_REG_LATCHED_IRTA:
+		if (!has_ir(rf))
+			return -ENXIO;
+		if (val & ~rf->wmask[VTD_IRTA_REG / 8])
+			return -EINVAL;
+		rf->irta = val;
 		return 0;
 	}
 	if (attr >= KVM_VTD_REG_PAGE_SIZE)

@@ -48,6 +48,11 @@ struct vtd_msi {
  * @VTD_EV_WBF: a write-buffer flush was requested (and completed)
  * @VTD_EV_GCMD: GCMD was written; &vtd_events.gsts_old and
  *	&vtd_events.gsts_new give the transition
+ * @VTD_EV_IR_TABLE: an interrupt remapping table pointer was latched
+ *	(SIRTP), or the unit was reset or restored: the interrupt entry
+ *	cache must be dropped
+ * @VTD_EV_IR_STATE: interrupt remapping or compatibility format
+ *	interrupts were enabled or disabled
  */
 enum vtd_event_flags {
 	VTD_EV_FAULT_IRQ	= BIT(0),
@@ -59,6 +64,8 @@ enum vtd_event_flags {
 	VTD_EV_INV_IGNORED	= BIT(6),
 	VTD_EV_WBF		= BIT(7),
 	VTD_EV_GCMD		= BIT(8),
+	VTD_EV_IR_TABLE		= BIT(9),
+	VTD_EV_IR_STATE		= BIT(10),
 };
 
 /**
@@ -87,11 +94,13 @@ enum vtd_switch_reason {
  * @addr: page address (IOTLB, page-selective; device-TLB: the range's
  *	first page)
  * @am: address mask (IOTLB, page-selective; device-TLB: log2 of the
- *	range's pages, %VTD_DEVTLB_AM_ALL for the whole address space)
+ *	range's pages, %VTD_DEVTLB_AM_ALL for the whole address space;
+ *	interrupt entry cache: IM, log2 of the entries)
  * @ih: invalidation hint (IOTLB, page-selective)
  * @g: global (PASID-based device-TLB: every PASID of the device)
  * @pfsid: physical function source-id (device-TLB descriptors)
  * @pasid: PASID (PASID-cache, PASID-based IOTLB and device-TLB descriptors)
+ * @iidx: interrupt index (interrupt entry cache, index-selective)
  */
 struct vtd_inv_req {
 	u8 req;
@@ -104,6 +113,7 @@ struct vtd_inv_req {
 	bool g;
 	u16 pfsid;
 	u32 pasid;
+	u16 iidx;
 	u64 addr;
 };
 
@@ -181,6 +191,7 @@ struct vtd_fault {
  * @w1cmask: bits a guest write of 1 clears (RW1C)
  * @rta: RTADDR latched by the last SRTP (root table in use, with TTM)
  * @iqa: IQA latched when queued invalidation was last enabled
+ * @irta: IRTA latched by the last SIRTP (interrupt remapping table in use)
  * @iva: last value written to the write-only IVA register
  * @next_frcd: index of the fault recording register the next fault uses
  * @nfr: number of fault recording registers (CAP.NFR + 1)
@@ -194,6 +205,7 @@ struct vtd_regfile {
 	u64 w1cmask[VTD_NR_QWORDS];
 	u64 rta;
 	u64 iqa;
+	u64 irta;
 	u64 iva;
 	u32 next_frcd;
 	u32 nfr;

@@ -181,12 +181,18 @@
 #define VTD_IQEI_TYPE		3	/* invalid descriptor type */
 #define VTD_IQEI_RSVD		4	/* reserved field set in a descriptor */
 
+/* Interrupt remapping table address register (ECAP.IR). */
+#define VTD_IRTA_IRTA		GENMASK_ULL(63, 12)
+#define VTD_IRTA_EIME		BIT_ULL(11)	/* with ECAP.EIM: x2APIC mode */
+#define VTD_IRTA_S		GENMASK_ULL(3, 0)	/* 2^(S + 1) entries */
+
 /* Invalidation descriptors (128-bit, legacy mode): low quadword. */
 #define VTD_DESC_TYPE		GENMASK_ULL(3, 0)
 #define VTD_DESC_TYPE_HI	GENMASK_ULL(11, 9)
 #define VTD_DESC_CC		1
 #define VTD_DESC_IOTLB		2
 #define VTD_DESC_DEVTLB		3
+#define VTD_DESC_IEC		4
 #define VTD_DESC_WAIT		5
 #define VTD_DESC_PIOTLB		6
 #define VTD_DESC_PC		7
@@ -220,6 +226,12 @@
 #define VTD_PDEVTLB_DESC_PASID	GENMASK_ULL(51, 32)
 #define VTD_PDEVTLB_DESC_G	BIT_ULL(0)
 #define VTD_PDEVTLB_DESC_S	BIT_ULL(11)
+/* Interrupt entry cache invalidate descriptor (ECAP.IR). */
+#define VTD_IEC_DESC_G		BIT_ULL(4)	/* index-selective */
+#define VTD_IEC_DESC_IM		GENMASK_ULL(31, 27)
+#define VTD_IEC_DESC_IIDX	GENMASK_ULL(47, 32)
+#define VTD_IEC_GLOBAL		1	/* granularity, as traced */
+#define VTD_IEC_INDEX		2
 /* PASID-cache and PASID-based IOTLB descriptors (scalable mode). */
 #define VTD_PASID_DESC_DID	GENMASK_ULL(31, 16)
 #define VTD_PASID_DESC_PASID	GENMASK_ULL(51, 32)
@@ -260,5 +272,55 @@
 #define VTD_FRCD_HI_AT		GENMASK_ULL(61, 60)
 #define VTD_FRCD_HI_T1		BIT_ULL(62)
 #define VTD_FRCD_HI_F		BIT_ULL(63)
+
+/*
+ * Interrupt requests (chapter 5): a DWORD write to 0xFEEx_xxxx.  In the
+ * remappable format (address bit 4 set) the address carries the handle and
+ * the data the subhandle.
+ */
+#define VTD_MSI_ADDR_BASE	GENMASK_ULL(31, 20)
+#define VTD_MSI_ADDR_BASE_VAL	0xfee
+#define VTD_MSI_ADDR_HANDLE_LO	GENMASK_ULL(19, 5)
+#define VTD_MSI_ADDR_IF		BIT_ULL(4)	/* interrupt format: remappable */
+#define VTD_MSI_ADDR_SHV	BIT_ULL(3)	/* subhandle valid */
+#define VTD_MSI_ADDR_HANDLE_HI	BIT_ULL(2)
+#define VTD_MSI_DATA_SUBHANDLE	GENMASK(15, 0)
+/* Compatibility format (and what remapping produces). */
+#define VTD_MSI_ADDR_DEST	GENMASK(19, 12)
+#define VTD_MSI_ADDR_RH		BIT(3)
+#define VTD_MSI_ADDR_DM		BIT(2)
+#define VTD_MSI_DATA_VECTOR	GENMASK(7, 0)
+#define VTD_MSI_DATA_DLM	GENMASK(10, 8)
+#define VTD_MSI_DATA_LEVEL	BIT(14)
+#define VTD_MSI_DATA_TM		BIT(15)
+
+/* Interrupt remapping table entry (remapped format), low quadword. */
+#define VTD_IRTE_P		BIT_ULL(0)
+#define VTD_IRTE_FPD		BIT_ULL(1)
+#define VTD_IRTE_DM		BIT_ULL(2)
+#define VTD_IRTE_RH		BIT_ULL(3)
+#define VTD_IRTE_TM		BIT_ULL(4)
+#define VTD_IRTE_DLM		GENMASK_ULL(7, 5)
+#define VTD_IRTE_AVAIL		GENMASK_ULL(11, 8)
+#define VTD_IRTE_IM		BIT_ULL(15)	/* posted format (CAP.PI) */
+#define VTD_IRTE_V		GENMASK_ULL(23, 16)
+#define VTD_IRTE_DST		GENMASK_ULL(63, 32)	/* x2APIC mode */
+#define VTD_IRTE_DST_XAPIC	GENMASK_ULL(47, 40)	/* xAPIC mode */
+/* High quadword. */
+#define VTD_IRTE_SID		GENMASK_ULL(15, 0)
+#define VTD_IRTE_SQ		GENMASK_ULL(17, 16)
+#define VTD_IRTE_SVT		GENMASK_ULL(19, 18)
+#define VTD_SVT_NONE		0
+#define VTD_SVT_SID		1	/* requester-id, bits per SQ */
+#define VTD_SVT_BUS		2	/* bus number in [SID 15:8, SID 7:0] */
+
+/* Interrupt remapping fault reasons (appendix A). */
+#define VTD_FR_IR_REQ_RSVD	0x20	/* reserved field in the request */
+#define VTD_FR_IR_INDEX		0x21	/* index beyond the table */
+#define VTD_FR_IR_NOT_PRESENT	0x22	/* IRTE.P clear */
+#define VTD_FR_IR_TABLE		0x23	/* reading the IRTE failed */
+#define VTD_FR_IR_IRTE_RSVD	0x24	/* reserved field in a present IRTE */
+#define VTD_FR_IR_COMPAT	0x25	/* compatibility format blocked */
+#define VTD_FR_IR_SID		0x26	/* source-id verification failed */
 
 #endif /* _KVM_VTD_REGS_H */

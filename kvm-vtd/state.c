@@ -104,7 +104,7 @@ static int kvm_vtd_select_caps(struct kvm_vtd *vtd, u64 attr, u64 val)
 int kvm_vtd_regs_set(struct kvm_vtd *vtd, u64 attr, u64 __user *uval)
 {
 	struct vtd_events ev = {
-		.flags = VTD_EV_DMAR_SWITCH,
+		.flags = VTD_EV_DMAR_SWITCH | VTD_EV_IR_TABLE,
 		.switch_reason = VTD_SWITCH_RESTORE,
 	};
 	u64 val;
@@ -141,7 +141,7 @@ int kvm_vtd_regs_set(struct kvm_vtd *vtd, u64 attr, u64 __user *uval)
 int kvm_vtd_reset(struct kvm_vtd *vtd)
 {
 	struct vtd_events ev = {
-		.flags = VTD_EV_DMAR_SWITCH,
+		.flags = VTD_EV_DMAR_SWITCH | VTD_EV_IR_TABLE,
 		.switch_reason = VTD_SWITCH_RESET,
 	};
 	int rc;

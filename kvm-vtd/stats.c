@@ -58,6 +58,13 @@ static const char * const kvm_vtd_stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_HOST_PASID_SYNCS] = "host_pasid_syncs",
 	[KVM_VTD_STAT_HOST_PASID_UPDATES] = "host_pasid_updates",
 	[KVM_VTD_STAT_HOST_PASID_DROPS] = "host_pasid_drops",
+	[KVM_VTD_STAT_IEC_INVALIDATIONS] = "iec_invalidations",
+	[KVM_VTD_STAT_MSI_TRANSLATIONS] = "msi_translations",
+	[KVM_VTD_STAT_MSI_REMAPPED]	= "msi_remapped",
+	[KVM_VTD_STAT_MSI_BLOCKED]	= "msi_blocked",
+	[KVM_VTD_STAT_IEC_HITS]		= "iec_hits",
+	[KVM_VTD_STAT_IEC_MISSES]	= "iec_misses",
+	[KVM_VTD_STAT_IR_CHANGES]	= "ir_changes",
 };
 
 /**

@@ -10,6 +10,7 @@
 
 #include <linux/tracepoint.h>
 
+#include "intremap.h"
 #include "regfile.h"
 #include "walk.h"
 
@@ -116,6 +117,7 @@ TRACE_EVENT(kvm_vtd_inv,
 			     __field(u16, sid)
 			     __field(u32, pasid)
 			     __field(u8, am)
+			     __field(u16, iidx)
 			     __field(u64, addr)),
 	    TP_fast_assign(__entry->id = id;
 			   __assign_str(kind);
@@ -125,10 +127,59 @@ TRACE_EVENT(kvm_vtd_inv,
 			   __entry->sid = inv->sid;
 			   __entry->pasid = inv->pasid;
 			   __entry->am = inv->am;
+			   __entry->iidx = inv->iidx;
 			   __entry->addr = inv->addr;),
-	    TP_printk("vtd%d %s gran %u->%u did %u sid 0x%04x pasid %u addr 0x%llx am %u",
+	    TP_printk("vtd%d %s gran %u->%u did %u sid 0x%04x pasid %u addr 0x%llx am %u iidx %u",
 		      __entry->id, __get_str(kind), __entry->req, __entry->actual,
-		      __entry->did, __entry->sid, __entry->pasid, __entry->addr, __entry->am)
+		      __entry->did, __entry->sid, __entry->pasid, __entry->addr, __entry->am,
+		      __entry->iidx)
+);
+
+/* An interrupt request through interrupt remapping (TRANSLATE_MSI). */
+TRACE_EVENT(kvm_vtd_msi,
+	    TP_PROTO(int id, const struct vtd_ir_req *req, const struct vtd_ir_result *res),
+	    TP_ARGS(id, req, res),
+	    TP_STRUCT__entry(__field(int, id)
+			     __field(u16, sid)
+			     __field(u64, addr)
+			     __field(u32, data)
+			     __field(bool, remapped)
+			     __field(bool, hit)
+			     __field(u32, index)
+			     __field(u8, fault)
+			     __field(u64, msi_addr)
+			     __field(u32, msi_data)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->sid = req->sid;
+			   __entry->addr = req->addr;
+			   __entry->data = req->data;
+			   __entry->remapped = res->remapped;
+			   __entry->hit = res->cache_hit;
+			   __entry->index = res->index;
+			   __entry->fault = res->fault;
+			   __entry->msi_addr = res->msi_addr;
+			   __entry->msi_data = res->msi_data;),
+	    TP_printk("vtd%d sid 0x%04x 0x%llx/0x%x %s index %u%s fr %#x -> 0x%llx/0x%x",
+		      __entry->id, __entry->sid, __entry->addr, __entry->data,
+		      __entry->remapped ? "remap" : "compat", __entry->index,
+		      __entry->hit ? " (cached)" : "", __entry->fault,
+		      __entry->msi_addr, __entry->msi_data)
+);
+
+/* The interrupt remapping a VMM may have cached changed (IR_EVENTFD). */
+TRACE_EVENT(kvm_vtd_ir_change,
+	    TP_PROTO(int id, const char *why, u64 irta, bool signalled),
+	    TP_ARGS(id, why, irta, signalled),
+	    TP_STRUCT__entry(__field(int, id)
+			     __string(why, why)
+			     __field(u64, irta)
+			     __field(bool, signalled)),
+	    TP_fast_assign(__entry->id = id;
+			   __assign_str(why);
+			   __entry->irta = irta;
+			   __entry->signalled = signalled;),
+	    TP_printk("vtd%d %s irta 0x%llx%s", __entry->id, __get_str(why), __entry->irta,
+		      __entry->signalled ? " eventfd" : "")
 );
 
 /* An event interrupt sent to the irqchip; rc < 0 is a refused message. */

@@ -40,6 +40,7 @@
 #include <linux/kvm_vtd.h>
 
 #include "cache.h"
+#include "intremap.h"
 #include "regfile.h"
 #include "walk.h"
 
@@ -54,13 +55,15 @@ struct vtd_host_scratch;
  * @initialized: KVM_DEV_VTD_CTRL_INIT succeeded; configuration is frozen
  * @regs_iodev: the register page's device on KVM_MMIO_BUS
  * @debugfs: the unit's directory in the VM's debugfs directory, or NULL
- * @lock: protects @rf, @qi_page, @dmar_gen, @cache, @hdevs, @nr_hdevs,
- *	@host_pending and @host_scratch
+ * @lock: protects @rf, @qi_page, @dmar_gen, @cache, @iec, @ir_eventfd,
+ *	@hdevs, @nr_hdevs, @host_pending and @host_scratch
  * @rf: the register file
  * @qi_page: one page of the invalidation queue, as last read
  * @dmar_gen: bumped on every translation state switch; caches of
  *	translations are valid only for the generation they were filled in
  * @cache: the context cache and IOTLB
+ * @iec: the interrupt entry cache
+ * @ir_eventfd: signalled when interrupt translations may change, or NULL
  * @hdevs: assigned devices (host.c)
  * @nr_hdevs: entries in @hdevs
  * @host_pending: some device in @hdevs has host work noted
@@ -84,6 +87,8 @@ struct kvm_vtd {
 	void *qi_page;
 	u64 dmar_gen;
 	struct vtd_cache cache;
+	struct vtd_iec iec;
+	struct eventfd_ctx *ir_eventfd;
 	struct list_head hdevs;
 	unsigned int nr_hdevs;
 	bool host_pending;
@@ -113,6 +118,13 @@ void kvm_vtd_xlate_cfg(struct kvm_vtd *vtd, struct vtd_xlate_cfg *cfg);
 int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg);
 void kvm_vtd_invalidate(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *inv);
 void kvm_vtd_cache_stats(struct kvm_vtd *vtd);
+
+/* msi.c */
+int kvm_vtd_msi_translate_attr(struct kvm_vtd *vtd, void __user *uarg);
+int kvm_vtd_ir_eventfd_set(struct kvm_vtd *vtd, int __user *ufd);
+void kvm_vtd_ir_changed(struct kvm_vtd *vtd, const char *why);
+void kvm_vtd_iec_invalidate(struct kvm_vtd *vtd, const struct vtd_inv_req *inv);
+void kvm_vtd_msi_release(struct kvm_vtd *vtd);
 
 /* qi.c */
 void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev);

@@ -54,6 +54,8 @@
 #define GSTS_TES	BIT(31)
 #define GSTS_RTPS	BIT(30)
 #define GSTS_QIES	BIT(26)
+#define GSTS_IRES	BIT(25)
+#define GSTS_CFIS	BIT(23)
 #define CCMD_ICC	BIT_ULL(63)
 #define CCMD_CIRG(g)	((uint64_t)(g) << 61)
 #define CCMD_CAIG(v)	(((v) >> 59) & 3)

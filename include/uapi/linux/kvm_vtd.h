@@ -59,6 +59,7 @@
 #define   KVM_VTD_REG_LATCHED_RTADDR	0x1000	/* root table in use (SRTP) */
 #define   KVM_VTD_REG_LATCHED_IQA	0x1008	/* queue in use (QIE) */
 #define   KVM_VTD_REG_FAULT_NEXT	0x1010	/* next fault record index */
+#define   KVM_VTD_REG_LATCHED_IRTA	0x1018	/* remapping table in use (SIRTP) */
 
 /*
  * KVM_DEV_VTD_GRP_CTRL: commands; attr.addr is ignored.
@@ -269,9 +270,30 @@ struct kvm_vtd_device_pasids {
  * struct kvm_vtd_translation, read and written back.  The ioctl returns 0
  * whether the translation succeeds or faults (the result says which);
  * -EINVAL for unknown flags or non-zero reserved fields, -EBUSY before INIT.
+ *
+ * KVM_DEV_VTD_TRANSLATE_MSI: interrupt remapping, as the unit would do it
+ * for an interrupt request (a DWORD write to 0xFEEx_xxxx) from a device
+ * behind it.  KVM_GET_DEVICE_ATTR with attr.addr pointing to a struct
+ * kvm_vtd_msi_translation, read and written back.  Returns 0 whether the
+ * interrupt is delivered or blocked (@result says which); -EINVAL for
+ * unknown flags, non-zero reserved fields or an address outside
+ * 0xfee00000-0xfeefffff, -EBUSY before INIT.  A VMM calls it for every
+ * interrupt its devices send, or for the message of each interrupt route
+ * it sets up (KVM_SET_GSI_ROUTING, irqfd), and translates its routes again
+ * when KVM_DEV_VTD_IR_EVENTFD signals.
+ *
+ * KVM_DEV_VTD_IR_EVENTFD (set): attr.addr points to a __s32: an eventfd the
+ * unit signals whenever an interrupt translation may have changed: an
+ * interrupt entry cache invalidation completed in the queue, SIRTP, the
+ * guest enabled or disabled interrupt remapping or compatibility format
+ * interrupts, reset or restore.  -1 removes it.  The guest's invalidation
+ * completes without waiting for the VMM.  -EBADF or -EINVAL for an fd
+ * that is not an eventfd.
  */
 #define KVM_DEV_VTD_GRP_TRANSLATE	4
 #define   KVM_DEV_VTD_TRANSLATE		0
+#define   KVM_DEV_VTD_TRANSLATE_MSI	1
+#define   KVM_DEV_VTD_IR_EVENTFD	2
 
 #define KVM_VTD_TRANSLATE_WRITE		(1u << 0)	/* a write request */
 #define KVM_VTD_TRANSLATE_NO_FAULT	(1u << 1)	/* never record a fault */
@@ -328,6 +350,73 @@ struct kvm_vtd_translation {
 	__u16 reserved[3];
 };
 
+/* What the unit does with an interrupt request. */
+#define KVM_VTD_MSI_PASS		1	/* delivered unchanged */
+#define KVM_VTD_MSI_REMAPPED		2	/* delivered as its IRTE says */
+#define KVM_VTD_MSI_BLOCKED		3	/* not delivered: a fault */
+
+#define KVM_VTD_MSI_LOGICAL		(1u << 0)	/* logical destination mode */
+#define KVM_VTD_MSI_REDIR_HINT		(1u << 1)	/* redirection hint */
+#define KVM_VTD_MSI_LEVEL		(1u << 2)	/* level-triggered */
+
+/**
+ * struct kvm_vtd_msi_translation - argument of KVM_DEV_VTD_TRANSLATE_MSI
+ * @flags: in: 0 or KVM_VTD_TRANSLATE_NO_FAULT.
+ * @sid: in: source-id of the requester (PCI bus << 8 | devfn; an I/OxAPIC's
+ *	as the DMAR table gives it).
+ * @reserved0: must be 0.
+ * @address: in: the message address the device wrote, 0xfee00000 to
+ *	0xfeefffff (bit 4 set: remappable format).
+ * @data: in: the message data.
+ * @result: out: KVM_VTD_MSI_PASS (interrupt remapping is off, or a
+ *	compatibility format request it lets through), KVM_VTD_MSI_REMAPPED
+ *	or KVM_VTD_MSI_BLOCKED.
+ * @msi_address: out: unless blocked, the interrupt to deliver in
+ *	compatibility format, as struct kvm_msi takes it: address_lo is bits
+ *	31:0, address_hi bits 63:32.  In x2APIC mode (IRTA.EIME) bits 63:40
+ *	carry destination bits 31:8, which KVM reads with
+ *	KVM_X2APIC_API_USE_32BIT_IDS.
+ * @msi_data: out: its data.
+ * @index: out: the interrupt index of a remappable request.
+ * @dest: out: remapped: the destination APIC ID.
+ * @vector: out: remapped: the vector.
+ * @delivery_mode: out: remapped: the delivery mode (0 fixed, 1 lowest
+ *	priority, 2 SMI, 4 NMI, 5 INIT, 7 ExtINT).
+ * @mode: out: remapped: KVM_VTD_MSI_LOGICAL, _REDIR_HINT, _LEVEL.
+ * @fault_reason: out: blocked: the VT-d fault reason (0x20 reserved field
+ *	in the request, 0x21 index beyond the table, 0x22 entry not present,
+ *	0x23 table not readable, 0x24 reserved field in the entry, 0x25
+ *	compatibility format blocked, 0x26 source-id verification failed).
+ * @fault_recorded: out: 1 if the fault was logged in the unit's fault
+ *	recording registers (unless the entry's FPD or
+ *	KVM_VTD_TRANSLATE_NO_FAULT suppressed it, or the log overflowed); the
+ *	record's FI field holds the index in bits 63:48.
+ * @reserved1: must be 0.
+ *
+ * Remappable requests go through the unit's interrupt entry cache, which
+ * only the guest's interrupt entry cache invalidations (and SIRTP) update:
+ * an IRTE the guest changes without invalidating it may still translate
+ * as it was.
+ */
+struct kvm_vtd_msi_translation {
+	__u32 flags;
+	__u16 sid;
+	__u16 reserved0;
+	__u64 address;
+	__u32 data;
+	__u32 result;
+	__u64 msi_address;
+	__u32 msi_data;
+	__u32 index;
+	__u32 dest;
+	__u8 vector;
+	__u8 delivery_mode;
+	__u8 mode;
+	__u8 fault_reason;
+	__u8 fault_recorded;
+	__u8 reserved1[7];
+};
+
 /*
  * KVM_DEV_VTD_GRP_STATS: counters, read with KVM_GET_DEVICE_ATTR.
  *
@@ -382,7 +471,8 @@ struct kvm_vtd_translation {
  * @KVM_VTD_STAT_CTX_CACHE_MISSES: translations that read those structures.
  * @KVM_VTD_STAT_IOTLB_HITS: translations whose leaf the IOTLB answered.
  * @KVM_VTD_STAT_IOTLB_MISSES: translations that walked the page table.
- * @KVM_VTD_STAT_CACHE_EVICTIONS: cached entries replaced by new ones.
+ * @KVM_VTD_STAT_CACHE_EVICTIONS: cached entries (context cache, IOTLB,
+ *	interrupt entry cache) replaced by new ones.
  * @KVM_VTD_STAT_CACHE_INVALIDATED: cached entries dropped by invalidations.
  * @KVM_VTD_STAT_QI_DRAINS: queue runs that processed at least one
  *	descriptor (QI_DESCRIPTORS / QI_DRAINS is the mean batch).
@@ -410,6 +500,18 @@ struct kvm_vtd_translation {
  *	switch, at most one per device per queue drain).
  * @KVM_VTD_STAT_HOST_PASID_UPDATES: PASID-cache entries added or changed.
  * @KVM_VTD_STAT_HOST_PASID_DROPS: PASID-cache entries removed.
+ * @KVM_VTD_STAT_IEC_INVALIDATIONS: interrupt entry cache invalidation
+ *	descriptors completed.
+ * @KVM_VTD_STAT_MSI_TRANSLATIONS: interrupt requests translated
+ *	(KVM_DEV_VTD_TRANSLATE_MSI).
+ * @KVM_VTD_STAT_MSI_REMAPPED: those that went through an IRTE.
+ * @KVM_VTD_STAT_MSI_BLOCKED: those that faulted.
+ * @KVM_VTD_STAT_IEC_HITS: remappable requests the interrupt entry cache
+ *	answered.
+ * @KVM_VTD_STAT_IEC_MISSES: remappable requests that read the guest's
+ *	interrupt remapping table (one entry each).
+ * @KVM_VTD_STAT_IR_CHANGES: events after which interrupt translations may
+ *	differ (each signals the KVM_DEV_VTD_IR_EVENTFD eventfd).
  * @KVM_VTD_STAT_NR: number of counters this header knows about.
  *
  * New counters are only ever appended, so an index keeps its meaning.
@@ -463,6 +565,13 @@ enum kvm_vtd_stat {
 	KVM_VTD_STAT_HOST_PASID_SYNCS,
 	KVM_VTD_STAT_HOST_PASID_UPDATES,
 	KVM_VTD_STAT_HOST_PASID_DROPS,
+	KVM_VTD_STAT_IEC_INVALIDATIONS,
+	KVM_VTD_STAT_MSI_TRANSLATIONS,
+	KVM_VTD_STAT_MSI_REMAPPED,
+	KVM_VTD_STAT_MSI_BLOCKED,
+	KVM_VTD_STAT_IEC_HITS,
+	KVM_VTD_STAT_IEC_MISSES,
+	KVM_VTD_STAT_IR_CHANGES,
 	KVM_VTD_STAT_NR,
 };
 
