@@ -72,12 +72,25 @@ static const char * const stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_HOST_PASID_SYNCS] = "device PASID-cache syncs",
 	[KVM_VTD_STAT_HOST_PASID_UPDATES] = "PASID-cache entries updated",
 	[KVM_VTD_STAT_HOST_PASID_DROPS] = "PASID-cache entries dropped",
+	[KVM_VTD_STAT_IEC_INVALIDATIONS] = "IEC invalidations",
+	[KVM_VTD_STAT_MSI_TRANSLATIONS] = "MSI translations",
+	[KVM_VTD_STAT_MSI_REMAPPED] = "MSIs remapped",
+	[KVM_VTD_STAT_MSI_BLOCKED] = "MSIs blocked",
+	[KVM_VTD_STAT_IEC_HITS] = "IEC hits",
+	[KVM_VTD_STAT_IEC_MISSES] = "IEC misses",
+	[KVM_VTD_STAT_IR_CHANGES] = "interrupt remapping changes",
 };
 
 #define DEV_SID		0x0008		/* 00:01.0 */
 #define DEV_IOVA	0x5000ull
+#define DEV_VECTOR	0x51		/* the device's interrupt, remapped */
+#define IRTA		0xb8
+#define GCMD_IRE	BIT(25)
+#define GCMD_SIRTP	BIT(24)
+#define GSTS_IRTPS	BIT(24)
 
-static uint32_t fault_irqs;
+static uint32_t fault_irqs, dev_irqs;
+static uint64_t *irt_gva, irt_gpa;
 static uint64_t *queue_gva, queue_gpa, status_gpa;
 static uint32_t *status_gva;
 static uint64_t tables_gva, tables_gpa;	/* root, context, 4 levels */
@@ -93,10 +106,16 @@ static void fault_handler(struct ex_regs *regs)
 	xapic_write_reg(APIC_EOI, 0);
 }
 
+static void dev_handler(struct ex_regs *regs)
+{
+	WRITE_ONCE(dev_irqs, dev_irqs + 1);
+	xapic_write_reg(APIC_EOI, 0);
+}
+
 /* GCMD as a driver does it: GSTS's enables plus the command, then poll. */
 static uint32_t gcmd(uint32_t cmd, uint32_t status)
 {
-	uint32_t keep = rd32(R, GSTS) & (GSTS_TES | GSTS_QIES);
+	uint32_t keep = rd32(R, GSTS) & (GSTS_TES | GSTS_QIES | GSTS_IRES);
 	int i;
 
 	wr32(R, GCMD, keep | cmd);
@@ -159,7 +178,49 @@ static void guest_code(void)
 		     fault_irqs, rd32(R, FSTS), rd64(R, fro + 8), rd64(R, fro));
 	wr32(R, fro + 12, FRCD_F >> 32);
 	GUEST_PRINTF("guest: cleared F -> FSTS 0x%x\n", rd32(R, FSTS));
+
+	/* Interrupt remapping: index 0 -> vector 0x51 on APIC 0, as Linux does. */
+	irt_gva[0] = 1 | ((uint64_t)DEV_VECTOR << 16);
+	wr64(R, IRTA, irt_gpa | 7);
+	GUEST_PRINTF("guest: IRTA=0x%lx (256 entries), GCMD.SIRTP -> GSTS 0x%x\n",
+		     irt_gpa | 7, gcmd(GCMD_SIRTP, GSTS_IRTPS));
+	queue_gva[6] = 0x4;				/* interrupt entry cache, global */
+	queue_gva[7] = 0;
+	queue_gva[8] = 0x25 | (0xc0ffeeull << 32);	/* wait, status write */
+	queue_gva[9] = status_gpa;
+	wr64(R, IQT, 5 * 16);
+	GUEST_PRINTF("guest: IEC invalidation queued -> IQH 0x%lx, status 0x%x\n",
+		     rd64(R, IQH), READ_ONCE(*status_gva));
+	GUEST_PRINTF("guest: GCMD.IRE -> GSTS 0x%x\n", gcmd(GCMD_IRE, GSTS_IRES));
+	GUEST_SYNC(2);		/* the VMM remaps the device's MSI and sends it */
+	for (i = 0; i < 100000 && !READ_ONCE(dev_irqs); i++)
+		asm volatile("nop");
+	GUEST_PRINTF("guest: vector 0x%x interrupts %u\n", DEV_VECTOR, dev_irqs);
+	GUEST_PRINTF("guest: fault interrupts %u, FRCD1 0x%lx:%016lx\n",
+		     fault_irqs, rd64(R, fro + 24), rd64(R, fro + 16));
 	GUEST_DONE();
+}
+
+/* The device's MSI, as the unit remaps it; delivered unless blocked. */
+static void msi(struct kvm_vm *vm, int fd, uint64_t addr, uint32_t data)
+{
+	struct kvm_vtd_msi_translation t = { .sid = DEV_SID, .address = addr, .data = data };
+	struct kvm_msi m = {};
+
+	kvm_device_attr_get(fd, KVM_DEV_VTD_GRP_TRANSLATE, KVM_DEV_VTD_TRANSLATE_MSI, &t);
+	if (t.result == KVM_VTD_MSI_BLOCKED) {
+		printf("vmm: 00:01.0 MSI 0x%llx/0x%x -> blocked, fault reason 0x%x%s\n",
+		       (unsigned long long)addr, data, t.fault_reason,
+		       t.fault_recorded ? ", recorded" : "");
+		return;
+	}
+	m.address_lo = t.msi_address;
+	m.address_hi = t.msi_address >> 32;
+	m.data = t.msi_data;
+	printf("vmm: 00:01.0 MSI 0x%llx/0x%x -> index %u: vector 0x%x to APIC %u\n",
+	       (unsigned long long)addr, data, t.index, t.vector, t.dest);
+	printf("vmm: KVM_SIGNAL_MSI 0x%llx/0x%x -> %d\n", (unsigned long long)t.msi_address,
+	       t.msi_data, __vm_ioctl(vm, KVM_SIGNAL_MSI, &m));
 }
 
 /* What the device's DMA to @iova would do, as the unit sees it. */
@@ -234,6 +295,11 @@ int main(void)
 	virt_map(vm, VTD_GPA, VTD_GPA, 1);
 	virt_pg_map(vm, APIC_DEFAULT_GPA, APIC_DEFAULT_GPA);
 	vm_install_exception_handler(vm, FAULT_VECTOR, fault_handler);
+	vm_install_exception_handler(vm, DEV_VECTOR, dev_handler);
+	irt_gva = (uint64_t *)vm_vaddr_alloc_page(vm);
+	irt_gpa = addr_gva2gpa(vm, (vm_vaddr_t)irt_gva);
+	sync_global_to_guest(vm, irt_gva);
+	sync_global_to_guest(vm, irt_gpa);
 	queue_gva = (uint64_t *)vm_vaddr_alloc_page(vm);
 	queue_gpa = addr_gva2gpa(vm, (vm_vaddr_t)queue_gva);
 	status_gva = (uint32_t *)vm_vaddr_alloc_page(vm);
@@ -250,8 +316,11 @@ int main(void)
 	fd = __kvm_create_device(vm, KVM_DEV_TYPE_INTEL_VTD);
 	TEST_ASSERT(fd >= 0, "KVM_CREATE_DEVICE(KVM_DEV_TYPE_INTEL_VTD) failed");
 	TEST_ASSERT(!vtd_set_addr(fd, VTD_GPA), "KVM_DEV_VTD_ADDR_REGS failed");
+	/* The default features plus interrupt remapping (IR, MHMV 15). */
+	TEST_ASSERT(!vtd_reg_set(fd, ECAP, vtd_reg_get(fd, ECAP) | BIT_ULL(3) | (15ull << 20)),
+		    "ECAP with interrupt remapping refused");
 	TEST_ASSERT(!vtd_init(fd), "KVM_DEV_VTD_CTRL_INIT failed");
-	printf("vmm: created kvm-vtd unit, register page at 0x%llx, initialized\n",
+	printf("vmm: created kvm-vtd unit, register page at 0x%llx, IR on, initialized\n",
 	       VTD_GPA);
 
 	while (!done) {
@@ -262,6 +331,11 @@ int main(void)
 			printf("%s", uc.buffer);
 			break;
 		case UCALL_SYNC:
+			if (uc.args[1] == 2) {
+				msi(vm, fd, 0xfee00010, 0);		/* remappable, index 0 */
+				msi(vm, fd, 0xfee00000, DEV_VECTOR);	/* compatibility */
+				break;
+			}
 			translate(fd, DEV_IOVA + 0x123, KVM_VTD_TRANSLATE_WRITE);
 			translate(fd, DEV_IOVA + 0x1000, 0);
 			break;
