@@ -193,10 +193,12 @@ TEST(unknown_group_attr)
 		{ 0xffffffffu, 0 },
 		/* No register there; no such internal register. */
 		{ KVM_DEV_VTD_GRP_REGS, 0x30 },
-		{ KVM_DEV_VTD_GRP_REGS, 0x1018 },
+		{ KVM_DEV_VTD_GRP_REGS, 0x1020 },
+		/* Latched IRTA: only with ECAP.IR. */
+		{ KVM_DEV_VTD_GRP_REGS, KVM_VTD_REG_LATCHED_IRTA },
 		{ KVM_DEV_VTD_GRP_REGS, 1ull << 32 },
 		{ KVM_DEV_VTD_GRP_DEVICE, KVM_DEV_VTD_DEVICE_PASIDS + 1 },
-		{ KVM_DEV_VTD_GRP_TRANSLATE, 1 },
+		{ KVM_DEV_VTD_GRP_TRANSLATE, KVM_DEV_VTD_IR_EVENTFD + 1 },
 	};
 	struct kvm_vm *vm = vm_create_barebones();
 	int fd = __kvm_create_device(vm, KVM_DEV_TYPE_INTEL_VTD);
@@ -229,6 +231,12 @@ TEST(unknown_group_attr)
 	ASSERT_EQ(ENXIO, errno);
 	ASSERT_EQ(-1, __kvm_device_attr_set(fd, KVM_DEV_VTD_GRP_TRANSLATE,
 					    KVM_DEV_VTD_TRANSLATE, &val));
+	ASSERT_EQ(ENXIO, errno);
+	ASSERT_EQ(-1, __kvm_device_attr_set(fd, KVM_DEV_VTD_GRP_TRANSLATE,
+					    KVM_DEV_VTD_TRANSLATE_MSI, &val));
+	ASSERT_EQ(ENXIO, errno);
+	ASSERT_EQ(-1, __kvm_device_attr_get(fd, KVM_DEV_VTD_GRP_TRANSLATE,
+					    KVM_DEV_VTD_IR_EVENTFD, &val));
 	ASSERT_EQ(ENXIO, errno);
 
 	/* Nothing above changed the unit. */

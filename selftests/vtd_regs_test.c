@@ -976,6 +976,23 @@ static void guest_intremap(void)
 	GUEST_SYNC(7);
 	/* Off again: everything passes. */
 	gcmd(GCMD_IRE, false, GSTS_IRES);
+
+	/* The IEC descriptor in a 256-bit queue, whose upper half is reserved. */
+	gcmd(GCMD_QIE, false, GSTS_QIES);
+	wr64(R, IQT, 0);
+	wr64(R, IQA, queue_gpa | IQA_DW);
+	gcmd(GCMD_QIE, true, GSTS_QIES);
+	WRITE_ONCE(*status_gva, 0);
+	qdesc256(0, IEC_DESC(1, 0, 7), 0, 1);
+	qdesc256(1, 0x25 | (0x256ull << 32), status_gpa, 0);
+	wr64(R, IQT, 2 * 32);
+	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 4);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 0);
+	qdesc256(0, IEC_DESC(1, 0, 7), 0, 0);
+	wr32(R, FSTS, FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 2 * 32);
+	GUEST_ASSERT_EQ(READ_ONCE(*status_gva), 0x256);
 	GUEST_DONE();
 }
 
@@ -1060,8 +1077,7 @@ TEST(interrupt_remapping)
 	};
 
 	vtd_vm_create(&t, guest_intremap, 0,
-		      (vtd_ecap_default_sm() & ~(ECAP_SMTS | ECAP_SLTS)) | ECAP_IR | ECAP_EIM |
-		      ECAP_MHMV(15));
+		      vtd_ecap_default_sm() | ECAP_IR | ECAP_EIM | ECAP_MHMV(15));
 	vm_install_exception_handler(t.vm, IR_VECTOR, ir_handler);
 	vm_install_exception_handler(t.vm, IR_VECTOR + 8, ir_handler);
 	irt_gva = (uint64_t *)vm_vaddr_alloc_page(t.vm);
@@ -1158,10 +1174,11 @@ TEST(interrupt_remapping)
 	ASSERT_EQ(KVM_VTD_MSI_PASS, m.result);
 	ASSERT_EQ(rfi(0), m.msi_address);
 	/*
-	 * Since stage 3: two IEC invalidations, CFI, SIRTP, the restore and
+	 * Since stage 3: three IEC invalidations, CFI, SIRTP, the restore and
 	 * IRE off; the malformed descriptors changed nothing.
 	 */
-	ASSERT_EQ(6, eventfd_count(efd));
+	ASSERT_EQ(7, eventfd_count(efd));
+	ASSERT_EQ(4, vtd_stat(t.fd, KVM_VTD_STAT_IEC_INVALIDATIONS));
 	/* Only the ucalls left the kernel. */
 	ASSERT_EQ(8, t.exits);
 	close(efd);
