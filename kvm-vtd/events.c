@@ -61,36 +61,51 @@ void kvm_vtd_invalidate(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *
 				     inv->am);
 		break;
 	case VTD_DESC_IEC:
-		kvm_vtd_iec_invalidate(vtd, inv);
-		return;
+		if (inv->actual == VTD_IEC_INDEX)
+			vtd_iec_invalidate(&vtd->iec, inv->iidx, inv->am);
+		else
+			vtd_iec_flush(&vtd->iec);
+		kvm_vtd_ir_changed(vtd, "iec");
+		break;
 	}
 	kvm_vtd_cache_stats(vtd);
 	kvm_vtd_host_note(vtd, type, inv);
+}
+
+/* Add a cache's count to a counter and restart it; most are 0 each time. */
+static void kvm_vtd_stat_drain(struct kvm_vtd *vtd, enum kvm_vtd_stat s, u64 *count)
+{
+	if (*count)
+		atomic64_add(*count, &vtd->stats[s]);
+	*count = 0;
 }
 
 /**
  * kvm_vtd_cache_stats() - move the caches' counts into the unit's counters
  * @vtd: the unit
  *
+ * The context cache, the IOTLB and the interrupt entry cache count their
+ * hits, misses, evictions and invalidations in plain fields under
+ * kvm_vtd.lock; this moves them into the atomic counters.
+ *
  * Context: kvm_vtd.lock held.
  */
 void kvm_vtd_cache_stats(struct kvm_vtd *vtd)
 {
 	struct vtd_cache *c = &vtd->cache;
+	struct vtd_iec *iec = &vtd->iec;
 
 	lockdep_assert_held(&vtd->lock);
-	atomic64_add(c->ctx_hits, &vtd->stats[KVM_VTD_STAT_CTX_CACHE_HITS]);
-	atomic64_add(c->ctx_misses, &vtd->stats[KVM_VTD_STAT_CTX_CACHE_MISSES]);
-	atomic64_add(c->tlb_hits, &vtd->stats[KVM_VTD_STAT_IOTLB_HITS]);
-	atomic64_add(c->tlb_misses, &vtd->stats[KVM_VTD_STAT_IOTLB_MISSES]);
-	atomic64_add(c->evictions, &vtd->stats[KVM_VTD_STAT_CACHE_EVICTIONS]);
-	atomic64_add(c->invalidated, &vtd->stats[KVM_VTD_STAT_CACHE_INVALIDATED]);
-	c->ctx_hits = 0;
-	c->ctx_misses = 0;
-	c->tlb_hits = 0;
-	c->tlb_misses = 0;
-	c->evictions = 0;
-	c->invalidated = 0;
+	kvm_vtd_stat_drain(vtd, KVM_VTD_STAT_CTX_CACHE_HITS, &c->ctx_hits);
+	kvm_vtd_stat_drain(vtd, KVM_VTD_STAT_CTX_CACHE_MISSES, &c->ctx_misses);
+	kvm_vtd_stat_drain(vtd, KVM_VTD_STAT_IOTLB_HITS, &c->tlb_hits);
+	kvm_vtd_stat_drain(vtd, KVM_VTD_STAT_IOTLB_MISSES, &c->tlb_misses);
+	kvm_vtd_stat_drain(vtd, KVM_VTD_STAT_CACHE_EVICTIONS, &c->evictions);
+	kvm_vtd_stat_drain(vtd, KVM_VTD_STAT_CACHE_INVALIDATED, &c->invalidated);
+	kvm_vtd_stat_drain(vtd, KVM_VTD_STAT_IEC_HITS, &iec->hits);
+	kvm_vtd_stat_drain(vtd, KVM_VTD_STAT_IEC_MISSES, &iec->misses);
+	kvm_vtd_stat_drain(vtd, KVM_VTD_STAT_CACHE_EVICTIONS, &iec->evictions);
+	kvm_vtd_stat_drain(vtd, KVM_VTD_STAT_CACHE_INVALIDATED, &iec->invalidated);
 }
 
 /**
@@ -112,6 +127,7 @@ void kvm_vtd_apply_locked(struct kvm_vtd *vtd, struct vtd_events *ev)
 	/* A new interrupt remapping table: nothing cached from the old one. */
 	if (ev->flags & VTD_EV_IR_TABLE) {
 		vtd_iec_flush(&vtd->iec);
+		kvm_vtd_cache_stats(vtd);
 		kvm_vtd_ir_changed(vtd, ev->flags & VTD_EV_GCMD ? "sirtp" : "reset-restore");
 	} else if (ev->flags & VTD_EV_IR_STATE) {
 		kvm_vtd_ir_changed(vtd, "gcmd");

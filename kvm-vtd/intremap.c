@@ -127,7 +127,10 @@ static void vtd_irte_deliver(u64 lo, bool eime, struct vtd_ir_result *res)
 			(res->tm ? VTD_MSI_DATA_TM : 0);
 }
 
-/* The IRTE at @index, from the cache or the table; 0 or a fault reason. */
+/*
+ * The IRTE at @res->index, from the cache or the table: 0, or a fault
+ * reason.  @lo and @hi hold the entry unless the table was not readable.
+ */
 static u8 vtd_irte_get(const struct vtd_ir_cfg *cfg, struct vtd_iec *iec, vtd_ir_read_fn read,
 		       void *ctx, struct vtd_ir_result *res, u64 *lo, u64 *hi)
 {
@@ -149,15 +152,11 @@ static u8 vtd_irte_get(const struct vtd_ir_cfg *cfg, struct vtd_iec *iec, vtd_ir
 		return VTD_FR_IR_TABLE;
 	*lo = le64_to_cpu(irte[0]);
 	*hi = le64_to_cpu(irte[1]);
-	if (!(*lo & VTD_IRTE_P)) {
-		res->fpd = *lo & VTD_IRTE_FPD;
+	if (!(*lo & VTD_IRTE_P))
 		return VTD_FR_IR_NOT_PRESENT;
-	}
 	fault = vtd_irte_check(*lo, *hi, eime);
-	if (fault) {
-		res->fpd = *lo & VTD_IRTE_FPD;
+	if (fault)
 		return fault;
-	}
 	if (s->valid)
 		iec->evictions++;
 	s->lo = *lo;
@@ -211,12 +210,14 @@ void vtd_ir_remap(const struct vtd_ir_cfg *cfg, struct vtd_iec *iec, vtd_ir_read
 	}
 
 	res->fault = vtd_irte_get(cfg, iec, read, ctx, res, &lo, &hi);
-	if (res->fault)
+	if (res->fault == VTD_FR_IR_TABLE)
 		return;
-	if (!vtd_irte_sid_ok(hi, req->sid)) {
+	if (!res->fault && !vtd_irte_sid_ok(hi, req->sid))
 		res->fault = VTD_FR_IR_SID;
-		res->fpd = lo & VTD_IRTE_FPD;
+	if (!res->fault) {
+		vtd_irte_deliver(lo, eime, res);
 		return;
 	}
-	vtd_irte_deliver(lo, eime, res);
+	/* The entry was read: its FPD decides (not present, reserved, SID). */
+	res->fpd = lo & VTD_IRTE_FPD;
 }

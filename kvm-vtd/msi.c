@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm-vtd: interrupt remapping for the VMM (KVM_DEV_VTD_TRANSLATE_MSI), the
- * interrupt entry cache's invalidations, and the eventfd that tells the VMM
- * when the translations it cached (interrupt routes) may have changed.
+ * kvm-vtd: interrupt remapping for the VMM (KVM_DEV_VTD_TRANSLATE_MSI), and
+ * the eventfd that tells the VMM when the translations it cached (interrupt
+ * routes) may have changed.  The interrupt entry cache is invalidated with
+ * the other caches, in kvm_vtd_invalidate().
  *
  * The remapping itself is intremap.c.  A remapping runs under kvm_vtd.lock
  * (the register state and the cache) and reads the IRTE through the
@@ -25,22 +26,6 @@ static int kvm_vtd_ir_read(void *ctx, u64 gpa, void *buf, unsigned int len)
 	return kvm_read_guest(ctx, gpa, buf, len);
 }
 
-/* Move the cache's counts into the unit's counters. */
-static void kvm_vtd_iec_stats(struct kvm_vtd *vtd)
-{
-	struct vtd_iec *iec = &vtd->iec;
-
-	lockdep_assert_held(&vtd->lock);
-	atomic64_add(iec->hits, &vtd->stats[KVM_VTD_STAT_IEC_HITS]);
-	atomic64_add(iec->misses, &vtd->stats[KVM_VTD_STAT_IEC_MISSES]);
-	atomic64_add(iec->evictions, &vtd->stats[KVM_VTD_STAT_CACHE_EVICTIONS]);
-	atomic64_add(iec->invalidated, &vtd->stats[KVM_VTD_STAT_CACHE_INVALIDATED]);
-	iec->hits = 0;
-	iec->misses = 0;
-	iec->evictions = 0;
-	iec->invalidated = 0;
-}
-
 /**
  * kvm_vtd_ir_changed() - interrupt translations may differ from now on
  * @vtd: the unit
@@ -58,26 +43,6 @@ void kvm_vtd_ir_changed(struct kvm_vtd *vtd, const char *why)
 	if (vtd->ir_eventfd)
 		eventfd_signal(vtd->ir_eventfd);
 	trace_kvm_vtd_ir_change(vtd->id, why, vtd->rf.irta, vtd->ir_eventfd);
-}
-
-/**
- * kvm_vtd_iec_invalidate() - an interrupt entry cache invalidation
- * @vtd: the unit
- * @inv: the descriptor: %VTD_IEC_GLOBAL, or %VTD_IEC_INDEX with @inv->iidx
- *	and @inv->am (IM)
- *
- * Context: kvm_vtd.lock held.
- */
-void kvm_vtd_iec_invalidate(struct kvm_vtd *vtd, const struct vtd_inv_req *inv)
-{
-	lockdep_assert_held(&vtd->lock);
-
-	if (inv->actual == VTD_IEC_INDEX)
-		vtd_iec_invalidate(&vtd->iec, inv->iidx, inv->am);
-	else
-		vtd_iec_flush(&vtd->iec);
-	kvm_vtd_iec_stats(vtd);
-	kvm_vtd_ir_changed(vtd, "iec");
 }
 
 /**
@@ -120,7 +85,7 @@ int kvm_vtd_msi_translate_attr(struct kvm_vtd *vtd, void __user *uarg)
 	idx = srcu_read_lock(&vtd->kvm->srcu);
 	vtd_ir_remap(&cfg, &vtd->iec, kvm_vtd_ir_read, vtd->kvm, &req, &res);
 	srcu_read_unlock(&vtd->kvm->srcu, idx);
-	kvm_vtd_iec_stats(vtd);
+	kvm_vtd_cache_stats(vtd);
 	mutex_unlock(&vtd->lock);
 
 	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_MSI_TRANSLATIONS);

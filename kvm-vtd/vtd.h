@@ -123,7 +123,6 @@ void kvm_vtd_cache_stats(struct kvm_vtd *vtd);
 int kvm_vtd_msi_translate_attr(struct kvm_vtd *vtd, void __user *uarg);
 int kvm_vtd_ir_eventfd_set(struct kvm_vtd *vtd, int __user *ufd);
 void kvm_vtd_ir_changed(struct kvm_vtd *vtd, const char *why);
-void kvm_vtd_iec_invalidate(struct kvm_vtd *vtd, const struct vtd_inv_req *inv);
 void kvm_vtd_msi_release(struct kvm_vtd *vtd);
 
 /* qi.c */

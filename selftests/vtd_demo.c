@@ -112,6 +112,22 @@ static void dev_handler(struct ex_regs *regs)
 	xapic_write_reg(APIC_EOI, 0);
 }
 
+/* One 128-bit descriptor into queue slot @i. */
+static void qdesc(int i, uint64_t lo, uint64_t hi)
+{
+	queue_gva[2 * i] = lo;
+	queue_gva[2 * i + 1] = hi;
+}
+
+/* Interrupts are enabled: give one a while to arrive. */
+static void wait_irq(uint32_t *counter)
+{
+	int i;
+
+	for (i = 0; i < 100000 && !READ_ONCE(*counter); i++)
+		asm volatile("nop");
+}
+
 /* GCMD as a driver does it: GSTS's enables plus the command, then poll. */
 static uint32_t gcmd(uint32_t cmd, uint32_t status)
 {
@@ -156,12 +172,9 @@ static void guest_code(void)
 	wr64(R, IQA, queue_gpa);
 	GUEST_PRINTF("guest: IQA=0x%lx, GCMD.QIE -> GSTS 0x%x\n", queue_gpa,
 		     gcmd(GCMD_QIE, GSTS_QIES));
-	queue_gva[0] = 0x11;				/* context-cache, global */
-	queue_gva[1] = 0;
-	queue_gva[2] = 0x12;				/* IOTLB, global */
-	queue_gva[3] = 0;
-	queue_gva[4] = 0x25 | (0x600dull << 32);	/* wait, status write */
-	queue_gva[5] = status_gpa;
+	qdesc(0, 0x11, 0);				/* context-cache, global */
+	qdesc(1, 0x12, 0);				/* IOTLB, global */
+	qdesc(2, 0x25 | (0x600dull << 32), status_gpa);	/* wait, status write */
 	wr64(R, IQT, 3 * 16);
 	GUEST_PRINTF("guest: 3 descriptors queued -> IQH 0x%lx, status 0x%x\n",
 		     rd64(R, IQH), READ_ONCE(*status_gva));
@@ -172,8 +185,7 @@ static void guest_code(void)
 	wr32(R, FECTL, 0);
 	asm volatile("sti");
 	GUEST_SYNC(1);		/* the VMM translates the device's DMA */
-	for (i = 0; i < 100000 && !READ_ONCE(fault_irqs); i++)
-		asm volatile("nop");
+	wait_irq(&fault_irqs);
 	GUEST_PRINTF("guest: fault interrupts %u, FSTS 0x%x, FRCD0 0x%lx:%016lx\n",
 		     fault_irqs, rd32(R, FSTS), rd64(R, fro + 8), rd64(R, fro));
 	wr32(R, fro + 12, FRCD_F >> 32);
@@ -184,17 +196,14 @@ static void guest_code(void)
 	wr64(R, IRTA, irt_gpa | 7);
 	GUEST_PRINTF("guest: IRTA=0x%lx (256 entries), GCMD.SIRTP -> GSTS 0x%x\n",
 		     irt_gpa | 7, gcmd(GCMD_SIRTP, GSTS_IRTPS));
-	queue_gva[6] = 0x4;				/* interrupt entry cache, global */
-	queue_gva[7] = 0;
-	queue_gva[8] = 0x25 | (0xc0ffeeull << 32);	/* wait, status write */
-	queue_gva[9] = status_gpa;
+	qdesc(3, 0x4, 0);				/* interrupt entry cache, global */
+	qdesc(4, 0x25 | (0xc0ffeeull << 32), status_gpa);
 	wr64(R, IQT, 5 * 16);
 	GUEST_PRINTF("guest: IEC invalidation queued -> IQH 0x%lx, status 0x%x\n",
 		     rd64(R, IQH), READ_ONCE(*status_gva));
 	GUEST_PRINTF("guest: GCMD.IRE -> GSTS 0x%x\n", gcmd(GCMD_IRE, GSTS_IRES));
 	GUEST_SYNC(2);		/* the VMM remaps the device's MSI and sends it */
-	for (i = 0; i < 100000 && !READ_ONCE(dev_irqs); i++)
-		asm volatile("nop");
+	wait_irq(&dev_irqs);
 	GUEST_PRINTF("guest: vector 0x%x interrupts %u\n", DEV_VECTOR, dev_irqs);
 	GUEST_PRINTF("guest: fault interrupts %u, FRCD1 0x%lx:%016lx\n",
 		     fault_irqs, rd64(R, fro + 24), rd64(R, fro + 16));
