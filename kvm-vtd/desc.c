@@ -9,7 +9,11 @@
  * both, and interrupt entry cache with ECAP.IR.  Page group response needs
  * PRS, which this unit does not implement, so it is an invalid type.  The
  * content of every valid type is 128 bits; in a 256-bit queue the caller
- * checks that the upper half is zero.
+ * checks that the upper half is zero.  Which width a queue must have is
+ * vtd_desc_check_width()'s question.
+ *
+ * No address mask is used in a shift before it is bounded: MAMV is at most
+ * 45 (caps.c), so 11 + AM stays below 64 wherever an AM is accepted.
  */
 #include <linux/bitops.h>
 #include <linux/minmax.h>
@@ -96,11 +100,14 @@ int vtd_desc_decode(u64 cap, u64 ecap, u64 lo, u64 hi, struct vtd_desc *d)
 		d->inv.did = FIELD_GET(VTD_IOTLB_DESC_DID, lo);
 		d->inv.actual = d->inv.req;
 		if (d->inv.req == VTD_IOTLB_PAGE) {
-			d->inv.am = FIELD_GET(VTD_IOTLB_DESC_AM, hi);
 			d->inv.ih = hi & VTD_IOTLB_DESC_IH;
-			if (!(cap & VTD_CAP_PSI))
+			/* Without PSI the unit does a domain-selective one. */
+			if (!(cap & VTD_CAP_PSI)) {
 				d->inv.actual = VTD_IOTLB_DOMAIN;
-			else if (d->inv.am > FIELD_GET(VTD_CAP_MAMV, cap))
+				break;
+			}
+			d->inv.am = FIELD_GET(VTD_IOTLB_DESC_AM, hi);
+			if (d->inv.am > FIELD_GET(VTD_CAP_MAMV, cap))
 				return VTD_IQEI_RSVD;
 			d->inv.addr = hi & VTD_IOTLB_DESC_ADDR &
 				      ~GENMASK_ULL(11 + d->inv.am, 0);
@@ -177,10 +184,19 @@ int vtd_desc_decode(u64 cap, u64 ecap, u64 lo, u64 hi, struct vtd_desc *d)
 		if (d->inv.req == VTD_PIOTLB_PAGE) {
 			d->inv.am = FIELD_GET(VTD_IOTLB_DESC_AM, hi);
 			d->inv.ih = hi & VTD_IOTLB_DESC_IH;
-			if (d->inv.am > FIELD_GET(VTD_CAP_MAMV, cap))
-				return VTD_IQEI_RSVD;
-			d->inv.addr = hi & VTD_IOTLB_DESC_ADDR &
-				      ~GENMASK_ULL(11 + d->inv.am, 0);
+			/*
+			 * MAMV bounds the IOTLB descriptor and IVA only: Linux
+			 * (qi_desc_piotlb()) sends any mask up to 52 for
+			 * first-stage domains and never falls back.  A mask of
+			 * 2^52 pages or more names every address: the PASID.
+			 */
+			if (d->inv.am >= VTD_PIOTLB_AM_ALL) {
+				d->inv.actual = VTD_PIOTLB_PASID;
+				d->inv.am = 0;
+			} else {
+				d->inv.addr = hi & VTD_IOTLB_DESC_ADDR &
+					      ~GENMASK_ULL(11 + d->inv.am, 0);
+			}
 		}
 		/* Granularities 0 and 1 are reserved. */
 		return d->inv.req < VTD_PIOTLB_PASID ? VTD_IQEI_RSVD : 0;
@@ -189,4 +205,31 @@ int vtd_desc_decode(u64 cap, u64 ecap, u64 lo, u64 hi, struct vtd_desc *d)
 	}
 	/* Granularity 0 is reserved for both invalidation types. */
 	return d->inv.req ? 0 : VTD_IQEI_RSVD;
+}
+
+/**
+ * vtd_desc_check_width() - may the queue's width carry this descriptor?
+ * @rta: the latched RTADDR: its TTM is the translation mode in effect
+ * @iqa: the latched IQA: its DW is the queue's descriptor width
+ * @lo: bits 63:0 of the descriptor
+ *
+ * In scalable mode (TTM 01b) software must use a 256-bit queue, and the
+ * PASID-granular descriptors (PASID-based IOTLB, PASID-cache, PASID-based
+ * device-TLB) exist only as 256-bit descriptors.  Either violation is the
+ * "invalid descriptor width" queue error, reported at the descriptor.
+ *
+ * Return: 0, or %VTD_IQEI_WIDTH.
+ */
+int vtd_desc_check_width(u64 rta, u64 iqa, u64 lo)
+{
+	unsigned int type = FIELD_GET(VTD_DESC_TYPE, lo);
+
+	if (iqa & VTD_IQA_DW)
+		return 0;
+	if (FIELD_GET(VTD_RTADDR_TTM, rta) == VTD_RTADDR_TTM_SCALABLE)
+		return VTD_IQEI_WIDTH;
+	if (!(lo & VTD_DESC_TYPE_HI) &&
+	    (type == VTD_DESC_PIOTLB || type == VTD_DESC_PC || type == VTD_DESC_PDEVTLB))
+		return VTD_IQEI_WIDTH;
+	return 0;
 }

@@ -12,7 +12,9 @@
  * Descriptors are 128-bit, or 256-bit with IQA.DW (scalable-mode units);
  * every type this unit knows uses the low 128 bits, the high 128 bits of a
  * 256-bit descriptor are reserved.  In a 256-bit queue IQT and IQH step by
- * 32 bytes: a tail (or restored head) with bit 4 set is a tail error.
+ * 32 bytes: a tail (or restored head) with bit 4 set is a tail error.  In
+ * scalable mode the queue must be 256-bit, and the PASID-granular types
+ * exist only there: either is an invalid descriptor width (IQEI 5).
  *
  * Context-cache, IOTLB, PASID-cache, PASID-based IOTLB and interrupt entry
  * cache descriptors drop what they name from the unit's caches
@@ -129,8 +131,10 @@ void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev)
 		}
 		lo = le64_to_cpu(page[(head - start) / 8]);
 		hi = le64_to_cpu(page[(head - start) / 8 + 1]);
-		err = vtd_desc_decode(vtd_rf_read64(rf, VTD_CAP_REG),
-				      vtd_rf_read64(rf, VTD_ECAP_REG), lo, hi, &d);
+		err = vtd_desc_check_width(rf->rta, rf->iqa, lo);
+		if (!err)
+			err = vtd_desc_decode(vtd_rf_read64(rf, VTD_CAP_REG),
+					      vtd_rf_read64(rf, VTD_ECAP_REG), lo, hi, &d);
 		if (!err && dsize == VTD_DESC_SIZE_256 &&
 		    (page[(head - start) / 8 + 2] || page[(head - start) / 8 + 3]))
 			err = VTD_IQEI_RSVD;

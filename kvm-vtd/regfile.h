@@ -119,6 +119,10 @@ struct vtd_inv_req {
 
 /* Device-TLB invalidations: @am of one that covers every address. */
 #define VTD_DEVTLB_AM_ALL	52
+/* PASID-based IOTLB invalidations: an AM this large names the whole PASID. */
+#define VTD_PIOTLB_AM_ALL	52
+/* The largest MAMV a unit may advertise: 2^45 pages span 57 address bits. */
+#define VTD_MAMV_MAX		45
 
 /**
  * struct vtd_events - the side effects of one register-file call
@@ -239,6 +243,7 @@ int vtd_caps_validate(u64 cap, u64 ecap);
 
 /* desc.c */
 int vtd_desc_decode(u64 cap, u64 ecap, u64 lo, u64 hi, struct vtd_desc *d);
+int vtd_desc_check_width(u64 rta, u64 iqa, u64 lo);
 
 /* regfile.c */
 void vtd_rf_reset(struct vtd_regfile *rf, u64 cap, u64 ecap);

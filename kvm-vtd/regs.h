@@ -107,7 +107,8 @@
 #define VTD_ECAP_SLADS		BIT_ULL(45)
 #define VTD_ECAP_SLTS		BIT_ULL(46)
 #define VTD_ECAP_FLTS		BIT_ULL(47)
-#define VTD_ECAP_ADMS		BIT_ULL(51)
+#define VTD_ECAP_PMS		BIT_ULL(51)
+#define VTD_ECAP_ADMS		BIT_ULL(52)
 
 /* Global command and status registers (same bit positions). */
 #define VTD_GCMD_TE		BIT(31)
@@ -180,6 +181,7 @@
 #define VTD_IQEI_FETCH		2	/* descriptor fetch failed */
 #define VTD_IQEI_TYPE		3	/* invalid descriptor type */
 #define VTD_IQEI_RSVD		4	/* reserved field set in a descriptor */
+#define VTD_IQEI_WIDTH		5	/* descriptor width (IQA.DW) invalid here */
 
 /* Interrupt remapping table address register (ECAP.IR). */
 #define VTD_IRTA_IRTA		GENMASK_ULL(63, 12)
