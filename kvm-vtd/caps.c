@@ -13,6 +13,17 @@
  * So is interrupt remapping (ECAP.IR, with EIM, MHMV and CAP.ESIRTPS): a
  * guest that enables it sends every interrupt in remappable format, which
  * only a VMM that translates them (KVM_DEV_VTD_TRANSLATE_MSI) can deliver.
+ * So is snoop control (ECAP.SC): every DMA through this unit is coherent,
+ * so a second-stage leaf's SNP bit (a field with SC, reserved without it
+ * in legacy mode) asks for nothing the unit does not do anyway; some
+ * nested hypervisors want SC before they assign devices.
+ *
+ * Combinations a Linux guest cannot use are refused rather than offered:
+ * large-page sets with a hole (Linux assumes 2 MiB when it sees 1 GiB),
+ * scalable mode without the queue (PASID-cache invalidations exist only
+ * there) or without a translation table type (Linux then turns off DMA and
+ * interrupt remapping), and first- plus second-stage support without a
+ * common table depth (Linux ignores such a unit).
  */
 #include <linux/errno.h>
 
@@ -28,7 +39,7 @@
 #define VTD_ECAP_SELECTABLE	(VTD_ECAP_C | VTD_ECAP_QI | VTD_ECAP_DT | VTD_ECAP_IRO | \
 				 VTD_ECAP_PT | VTD_ECAP_SMTS | VTD_ECAP_SLTS | VTD_ECAP_FLTS | \
 				 VTD_ECAP_PASID | VTD_ECAP_PSS | VTD_ECAP_SRS | VTD_ECAP_IR | \
-				 VTD_ECAP_EIM | VTD_ECAP_MHMV)
+				 VTD_ECAP_EIM | VTD_ECAP_MHMV | VTD_ECAP_SC)
 
 /* Register layout of this implementation: not selectable. */
 #define VTD_CAP_FRO_VAL		(VTD_FRCD_REG / 16)
@@ -99,6 +110,7 @@ int vtd_caps_validate(u64 cap, u64 ecap)
 {
 	unsigned int sagaw = FIELD_GET(VTD_CAP_SAGAW, cap);
 	unsigned int mgaw = FIELD_GET(VTD_CAP_MGAW, cap) + 1;
+	unsigned int sllps;
 
 	if ((cap & ~VTD_CAP_SELECTABLE) || (ecap & ~VTD_ECAP_SELECTABLE))
 		return -EINVAL;
@@ -114,12 +126,28 @@ int vtd_caps_validate(u64 cap, u64 ecap)
 		return -EINVAL;
 	if (FIELD_GET(VTD_CAP_NFR, cap) + 1 > VTD_NFR_MAX)
 		return -EINVAL;
-	/* 2 MiB and 1 GiB second-stage pages; 512 GiB and 1 TiB are not. */
-	if (FIELD_GET(VTD_CAP_SLLPS, cap) & ~(VTD_SLLPS_2M | VTD_SLLPS_1G))
+	/*
+	 * 2 MiB and 1 GiB second-stage pages; 512 GiB and 1 TiB are not.  The
+	 * sizes must be 2^n - 1: Linux (domain_update_iommu_superpage()) takes
+	 * 1 GiB support to mean 2 MiB support too.
+	 */
+	sllps = FIELD_GET(VTD_CAP_SLLPS, cap);
+	if (sllps != 0 && sllps != VTD_SLLPS_2M && sllps != (VTD_SLLPS_2M | VTD_SLLPS_1G))
 		return -EINVAL;
-	/* Scalable mode translates through at least one PGTT. */
+	/*
+	 * Scalable mode translates through first or second stage (Linux
+	 * disables the unit's DMA and interrupt remapping with neither), and
+	 * needs the queue for its PASID-cache and PASID-IOTLB descriptors.
+	 */
 	if ((ecap & VTD_ECAP_SMTS) &&
-	    !(ecap & (VTD_ECAP_SLTS | VTD_ECAP_FLTS | VTD_ECAP_PT)))
+	    (!(ecap & (VTD_ECAP_SLTS | VTD_ECAP_FLTS)) || !(ecap & VTD_ECAP_QI)))
+		return -EINVAL;
+	/*
+	 * With both stages Linux uses a table depth both support: 4-level
+	 * first stage (or 5-level with FL5LP) must be in SAGAW.
+	 */
+	if ((ecap & VTD_ECAP_SMTS) && (ecap & VTD_ECAP_FLTS) && (ecap & VTD_ECAP_SLTS) &&
+	    !(sagaw & (VTD_SAGAW_48 | ((cap & VTD_CAP_FL5LP) ? VTD_SAGAW_57 : 0))))
 		return -EINVAL;
 	/* PGTT types, PASIDs and supervisor requests exist in scalable mode. */
 	if (!(ecap & VTD_ECAP_SMTS) &&
@@ -142,8 +170,13 @@ int vtd_caps_validate(u64 cap, u64 ecap)
 	if (!(ecap & VTD_ECAP_IR) &&
 	    ((ecap & (VTD_ECAP_EIM | VTD_ECAP_MHMV)) || (cap & VTD_CAP_ESIRTPS)))
 		return -EINVAL;
-	/* MAMV is defined only with page-selective invalidation. */
+	/*
+	 * MAMV is defined only with page-selective invalidation; a mask
+	 * beyond 2^45 pages would name more than the widest address space.
+	 */
 	if (!(cap & VTD_CAP_PSI) && FIELD_GET(VTD_CAP_MAMV, cap))
+		return -EINVAL;
+	if (FIELD_GET(VTD_CAP_MAMV, cap) > VTD_MAMV_MAX)
 		return -EINVAL;
 	return 0;
 }

@@ -16,9 +16,18 @@
 
 #include "regfile.h"
 
-/* Version 1.0: legacy-mode translation, register and queued invalidation. */
-#define VTD_VER_VALUE		(FIELD_PREP(VTD_VER_MAX, 1) | FIELD_PREP(VTD_VER_MIN, 0))
-/* Table and queue pointers may name any page below 2^52. */
+/*
+ * Version 1.0 for a legacy-mode unit; 3.0, the architecture version that
+ * introduced scalable mode, for a unit with ECAP.SMTS.
+ */
+#define VTD_VER_LEGACY		(FIELD_PREP(VTD_VER_MAX, 1) | FIELD_PREP(VTD_VER_MIN, 0))
+#define VTD_VER_SCALABLE	(FIELD_PREP(VTD_VER_MAX, 3) | FIELD_PREP(VTD_VER_MIN, 0))
+/*
+ * Table and queue pointers may name any page below 2^52: the unit's host
+ * address width (HAW) is the x86 architectural maximum, whatever the
+ * platform's, since every pointer is a guest physical address that KVM
+ * resolves through its memslots.
+ */
 #define VTD_HAW_MASK		GENMASK_ULL(51, 12)
 
 #define VTD_FRCD_HI_VALID	(VTD_FRCD_HI_SID | VTD_FRCD_HI_T2 | VTD_FRCD_HI_PRIV | \
@@ -90,7 +99,8 @@ void vtd_rf_reset(struct vtd_regfile *rf, u64 cap, u64 ecap)
 	rf->iva_off = FIELD_GET(VTD_ECAP_IRO, ecap) * 16;
 	rf->haw_mask = VTD_HAW_MASK;
 
-	define32(rf, VTD_VER_REG, VTD_VER_VALUE, 0, 0);
+	define32(rf, VTD_VER_REG, ecap & VTD_ECAP_SMTS ? VTD_VER_SCALABLE : VTD_VER_LEGACY,
+		 0, 0);
 	rf->val[VTD_CAP_REG / 8] = cap;
 	rf->val[VTD_ECAP_REG / 8] = ecap;
 	rf->wmask[VTD_RTADDR_REG / 8] = VTD_RTADDR_RTA & rf->haw_mask;
@@ -391,11 +401,14 @@ static void vtd_iotlb(struct vtd_regfile *rf, struct vtd_events *ev)
 	} else if (inv->req == VTD_IOTLB_PAGE) {
 		inv->am = FIELD_GET(VTD_IVA_AM, rf->iva);
 		inv->ih = rf->iva & VTD_IVA_IH;
-		/* The low AM bits of the page number are ignored. */
-		inv->addr = rf->iva & VTD_IVA_ADDR & ~GENMASK_ULL(11 + inv->am, 0);
-		/* An address mask beyond MAMV is an incorrect request. */
-		if (inv->am <= FIELD_GET(VTD_CAP_MAMV, cap(rf)))
+		/*
+		 * An address mask beyond MAMV is an incorrect request; within
+		 * it, the low AM bits of the page number are ignored.
+		 */
+		if (inv->am <= FIELD_GET(VTD_CAP_MAMV, cap(rf))) {
+			inv->addr = rf->iva & VTD_IVA_ADDR & ~GENMASK_ULL(11 + inv->am, 0);
 			inv->actual = VTD_IOTLB_PAGE;
+		}
 	} else {
 		inv->actual = inv->req;
 	}
@@ -448,7 +461,8 @@ static void vtd_dword_written(struct vtd_regfile *rf, u32 off, u32 data,
 	}
 
 	if (off == rf->iva_off || off == rf->iva_off + 4) {
-		u64 mask = (VTD_IVA_ADDR & rf->haw_mask) | VTD_IVA_IH | VTD_IVA_AM;
+		/* An input address: as wide as MGAW may be, not bound by HAW. */
+		u64 mask = VTD_IVA_ADDR | VTD_IVA_IH | VTD_IVA_AM;
 		unsigned int sh = (off & 4) * 8;
 
 		rf->iva = (rf->iva & ~(0xffffffffull << sh)) |
@@ -563,13 +577,17 @@ static u64 vtd_rf_valid_bits(const struct vtd_regfile *rf, u32 off)
 		return VTD_IQERCD_IQEI;
 	}
 	if (off == rf->iva_off)
-		return (VTD_IVA_ADDR & rf->haw_mask) | VTD_IVA_IH | VTD_IVA_AM;
+		return VTD_IVA_ADDR | VTD_IVA_IH | VTD_IVA_AM;
 	if (off == rf->iva_off + 8)
 		return (stored & ~VTD_IOTLB_IVT) | VTD_IOTLB_IAIG;
-	/* FI: a page address, or an interrupt index in bits 63:48. */
+	/*
+	 * FI: whatever a fault can record there, i.e. any page address (a
+	 * request's address is not bounded by HAW: one beyond the address
+	 * width, or a canonical-high first-stage one, is recorded as it came)
+	 * or an interrupt index in bits 63:48.
+	 */
 	if (off >= rf->frcd_off && off < rf->frcd_off + rf->nfr * VTD_FRCD_SIZE)
-		return (off - rf->frcd_off) % VTD_FRCD_SIZE ? VTD_FRCD_HI_VALID :
-		       VTD_FRCD_LO_FI & (rf->haw_mask | (has_ir(rf) ? GENMASK_ULL(63, 48) : 0));
+		return (off - rf->frcd_off) % VTD_FRCD_SIZE ? VTD_FRCD_HI_VALID : VTD_FRCD_LO_FI;
 	return stored;
 }
 
