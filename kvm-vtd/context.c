@@ -95,7 +95,7 @@ int vtd_legacy_context(struct vtd_gmem *gm, u64 rta, u16 sid, u8 haw,
 #define SCE_0_RSVD	GENMASK_ULL(8, 5)
 #define SCE_0_PDTS	GENMASK_ULL(11, 9)
 #define SCE_0_PASIDDIRPTR GENMASK_ULL(63, 12)
-#define SCE_1_RID_PASID	GENMASK_ULL(19, 0)
+#define SCE_1_RID_PASID	GENMASK_ULL(19, 0)	/* ignored: no ECAP.RPS */
 #define SCE_1_RID_PRIV	BIT_ULL(20)
 
 /* PASID directory entry (64-bit). */
@@ -174,7 +174,6 @@ int vtd_sm_context(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg, u16 sid
 	ce->paside = q[0] & SCE_0_PASIDE;
 	ce->pdts = FIELD_GET(SCE_0_PDTS, q[0]);
 	ce->pasid_dir = q[0] & SCE_0_PASIDDIRPTR;
-	ce->rid_pasid = FIELD_GET(SCE_1_RID_PASID, q[1]);
 	return 0;
 }
 
@@ -199,20 +198,27 @@ static bool vtd_pasid_entry_rsvd(const struct vtd_xlate_cfg *cfg, const u64 *q)
 	return (q[0] & r0) || (q[1] & PTE_1_RSVD) || (q[2] & r2);
 }
 
-/* A PASID directory entry: 0 and its table, or the fault reason. */
+/*
+ * A PASID directory entry: 0 and its table, or the fault reason.  FPD
+ * counts whether or not the entry is present (Linux clears entries to
+ * FPD=1, P=0 to silence the faults of a device it tears down).
+ */
 static int vtd_pasid_dir_decode(const struct vtd_xlate_cfg *cfg, u64 de, u64 *table,
 				bool *fpd)
 {
+	*fpd |= !!(de & PDE_FPD);
 	if (!(de & PDE_P))
 		return VTD_FR_SM_PDIR_P;
-	*fpd |= !!(de & PDE_FPD);
 	if (de & (PDE_RSVD | GENMASK_ULL(63, cfg->haw)))
 		return VTD_FR_SM_PDIR_RSVD;
 	*table = de & PDE_PTP;
 	return 0;
 }
 
-/* A PASID table entry (8 quadwords of a table page): 0 or the fault reason. */
+/*
+ * A PASID table entry (8 quadwords of a table page): 0 or the fault reason.
+ * Its FPD counts whether or not it is present, as the directory entry's.
+ */
 static int vtd_pasid_pte_decode(const struct vtd_xlate_cfg *cfg, const __le64 *e,
 				struct vtd_pasid_entry *pe)
 {
@@ -221,9 +227,9 @@ static int vtd_pasid_pte_decode(const struct vtd_xlate_cfg *cfg, const __le64 *e
 
 	for (i = 0; i < PASID_ENTRY_QWORDS; i++)
 		q[i] = le64_to_cpu(e[i]);
+	pe->fpd |= !!(q[0] & PTE_0_FPD);
 	if (!(q[0] & PTE_0_P))
 		return VTD_FR_SM_PTE_P;
-	pe->fpd |= !!(q[0] & PTE_0_FPD);
 	if (vtd_pasid_entry_rsvd(cfg, q))
 		return VTD_FR_SM_PTE_RSVD;
 
@@ -260,7 +266,7 @@ static int vtd_pasid_pte_decode(const struct vtd_xlate_cfg *cfg, const __le64 *e
  * @gm: guest memory
  * @cfg: the unit's state
  * @ce: the scalable-mode context entry
- * @pasid: the PASID (the context's RID_PASID for requests without one)
+ * @pasid: the PASID (%VTD_RID_PASID for requests without one)
  * @page: scratch for one table page
  * @pe: out: the decoded entry; its FPD is valid also when the entry is not
  *	usable

@@ -13,7 +13,7 @@
  *
  * A re-read walks only the present PASID directory entries (and reads each
  * of their table pages once), bounded by the context entry's PDTS and by
- * the device's PASID width from the VMM (plus the context's RID_PASID).  An
+ * the device's PASID width from the VMM (plus RID_PASID, PASID 0).  An
  * entry in the invalidation's scope that the walk does not find again (not
  * present, invalid, another domain-id now) is dropped.  Translation state
  * switches (SRTP, TE, reset, restore) re-read everything.
@@ -162,14 +162,14 @@ static void vtd_hpasid_sync_one(struct vtd_host_ctx *hc, struct vtd_hdev *hd,
 		last = scope->pasid;
 	}
 	if (ce) {
-		/* The PASIDs the device issues (with PASIDE), and its RID_PASID. */
+		/* The PASIDs the device issues (with PASIDE), and RID_PASID. */
 		dev = ce->paside && hd->cfg.pasid_bits;
 		dev_last = dev ? BIT(hd->cfg.pasid_bits) - 1 : 0;
 		if (dev && first <= dev_last)
 			w.err = vtd_pasid_range_walk(&hc->g.gm, &hc->cfg, ce, first,
 						     min(last, dev_last), s->x.page, s->table,
 						     vtd_hpasid_fill, &w);
-		rid = ce->rid_pasid;
+		rid = VTD_RID_PASID;
 		if (!w.err && rid >= first && rid <= last && (!dev || rid > dev_last))
 			w.err = vtd_pasid_range_walk(&hc->g.gm, &hc->cfg, ce, rid, rid, s->x.page,
 						     s->table, vtd_hpasid_fill, &w);

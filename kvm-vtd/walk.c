@@ -25,7 +25,7 @@
 #define SS_R		BIT_ULL(0)
 #define SS_W		BIT_ULL(1)
 #define SS_PS		BIT_ULL(7)
-#define SS_SNP		BIT_ULL(11)	/* reserved: ECAP.SC is not advertised */
+#define SS_SNP		BIT_ULL(11)	/* snoop: a leaf field with ECAP.SC or SMTS */
 #define SS_TM		BIT_ULL(62)	/* transient mapping: reserved without ECAP.DT */
 
 /* First-stage entries (bits 63:52 are ignored, as is XD: no ECAP.ERS). */
@@ -47,7 +47,7 @@ static u64 entry_rsvd(const struct vtd_walk *w, unsigned int level, bool leaf)
 	u64 rsvd = GENMASK_ULL(51, w->haw);
 
 	if (!w->first_stage)
-		rsvd |= SS_SNP | (w->tm && leaf ? 0 : SS_TM);
+		rsvd |= (w->snp && leaf ? 0 : SS_SNP) | (w->tm && leaf ? 0 : SS_TM);
 	/*
 	 * A large leaf's address is aligned to its size; a first-stage one
 	 * keeps bit 12 for PAT.

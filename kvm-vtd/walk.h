@@ -26,6 +26,7 @@
 #define VTD_FR_ROOT_ENTRY_RSVD	0xa	/* reserved bit set in a root entry */
 #define VTD_FR_CONTEXT_ENTRY_RSVD 0xb	/* reserved bit set in a context entry */
 #define VTD_FR_PAGING_ENTRY_RSVD 0xc	/* reserved bit set in a paging entry */
+#define VTD_FR_INTERRUPT_ADDR	0xe	/* output address in the interrupt range */
 
 #define VTD_FR_SM_RTADDR_INV	0x30	/* invalid root table address/TTM */
 #define VTD_FR_SM_TTM0_PASID	0x31	/* legacy mode, request with PASID */
@@ -37,7 +38,6 @@
 #define VTD_FR_SM_CTX_RSVD	0x42	/* reserved bit in a context entry */
 #define VTD_FR_SM_CTX_PASIDE	0x45	/* request with PASID, PASIDE clear */
 #define VTD_FR_SM_CTX_PDTS	0x46	/* PASID beyond PDTS */
-#define VTD_FR_SM_CTX_RID_PASID	0x48	/* RID_PASID beyond PDTS */
 #define VTD_FR_SM_PDIR_ACCESS	0x50	/* PASID directory not accessible */
 #define VTD_FR_SM_PDIR_P	0x51	/* PASID directory entry not present */
 #define VTD_FR_SM_PDIR_RSVD	0x52	/* reserved bit, directory entry */
@@ -58,6 +58,7 @@
 #define VTD_FR_SM_BEYOND_AW	0x83	/* input address above the AGAW/MGAW */
 #define VTD_FR_SM_WRITE		0x85	/* write without write permission */
 #define VTD_FR_SM_READ		0x86	/* read without read permission */
+#define VTD_FR_SM_INTERRUPT_ADDR 0x87	/* output address in the interrupt range */
 #define VTD_FR_FS_AD_UPDATE	0x91	/* A/D update failed */
 
 #define VTD_PERM_R		BIT(0)
@@ -132,6 +133,9 @@ enum vtd_walk_err {
  * @sp_1g: 1 GiB leaves allowed (CAP.SLLPS bit 1; CAP.FS1GP)
  * @tm: second-stage TM (bit 62) of a leaf is a field, not reserved
  *	(ECAP.DT); the walk ignores it (it is a hint for device-TLBs)
+ * @snp: second-stage SNP (bit 11) of a leaf is a field, not reserved
+ *	(ECAP.SC, or any scalable-mode table); the walk ignores it, as all
+ *	DMA through the unit snoops
  * @holes: also call @hook for non-present ranges (perm 0), one call per
  *	non-present entry at whatever level it is found
  * @max_pages: stop with %VTD_WALK_BUDGET after reading this many table
@@ -156,6 +160,7 @@ struct vtd_walk {
 	bool sp_2m;
 	bool sp_1g;
 	bool tm;
+	bool snp;
 	bool holes;
 	u64 max_pages;
 	vtd_walk_hook hook;
@@ -208,20 +213,25 @@ struct vtd_ctx_entry {
 #define VTD_TT_DEV_TLB		1	/* multi-level, device-TLBs allowed */
 #define VTD_TT_PT		2
 
+/*
+ * The PASID requests without PASID use in scalable mode.  The unit does
+ * not advertise ECAP.RPS, so it is always 0 and the context entry's
+ * RID_PASID field is ignored.
+ */
+#define VTD_RID_PASID		0
+
 /**
  * struct vtd_sm_ctx - a decoded scalable-mode context entry (256-bit)
  * @fpd: fault processing disable
  * @paside: PASID enable: requests with PASID are allowed
  * @pdts: PASID directory size: 2^(@pdts + 7) entries
  * @pasid_dir: PASID directory pointer
- * @rid_pasid: PASID used for requests without PASID
  */
 struct vtd_sm_ctx {
 	bool fpd;
 	bool paside;
 	u8 pdts;
 	u64 pasid_dir;
-	u32 rid_pasid;
 };
 
 /* PASID-granular translation types (PASID table entry PGTT). */
@@ -272,8 +282,8 @@ enum vtd_xlate_mode {
  * struct vtd_xlate_ctx - what the root/context/PASID structures resolve to
  * @mode: &enum vtd_xlate_mode
  * @did: domain-id (context entry in legacy mode, PASID entry in scalable)
- * @pasid: the PASID whose entry applies (RID_PASID for requests without
- *	one); 0 in legacy mode
+ * @pasid: the PASID whose entry applies (%VTD_RID_PASID for requests
+ *	without one); 0 in legacy mode
  * @fpd: fault processing disabled by one of the structures
  * @first_stage: the walk is first stage
  * @sre: supervisor requests enabled

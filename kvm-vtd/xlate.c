@@ -46,6 +46,14 @@ static const struct vtd_walk_faults sm_fs_faults = {
 	VTD_FR_SM_WRITE, VTD_FR_SM_READ,
 };
 
+/*
+ * The interrupt address range (VT-d spec, "Handling Requests to Interrupt
+ * Address Range"): a translation whose output falls in it is blocked, so a
+ * device's DMA write can never become an interrupt that skipped remapping.
+ */
+#define VTD_INTR_ADDR_FIRST	0xfee00000ull
+#define VTD_INTR_ADDR_LAST	0xfeefffffull
+
 /* A request that passes through: 4 KiB pages, read and write. */
 static void vtd_identity(struct vtd_xlate *x)
 {
@@ -83,6 +91,11 @@ static void vtd_walk_init(struct vtd_walk *w, struct vtd_gmem *gm,
 	w->sp_2m = xc->first_stage || (sllps & VTD_SLLPS_2M);
 	w->sp_1g = xc->first_stage ? cfg->cap & VTD_CAP_FL1GP : sllps & VTD_SLLPS_1G;
 	w->tm = cfg->ecap & VTD_ECAP_DT;
+	/*
+	 * SNP: a field with snoop control; in scalable mode always (Linux
+	 * sets it there without ECAP.SC, and snooping is the PASID entry's).
+	 */
+	w->snp = xc->mode == VTD_XM_SM_SS || (cfg->ecap & VTD_ECAP_SC);
 	w->holes = false;
 	w->max_pages = 0;
 	w->hook = vtd_capture;
@@ -144,15 +157,13 @@ static u8 vtd_resolve_sm(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 		return rc;
 	if (x->pasid_present && !ce.paside)
 		return VTD_FR_SM_CTX_PASIDE;
-	xc->pasid = x->pasid_present ? x->pasid : ce.rid_pasid;
+	xc->pasid = x->pasid_present ? x->pasid : VTD_RID_PASID;
 
 	before = gm->pages_read;
 	rc = vtd_pasid_entry(gm, cfg, &ce, xc->pasid, s->page, &pe);
 	x->pasid_pages = gm->pages_read - before;
 	xc->fpd = pe.fpd;
 	xc->did = pe.did;
-	if (rc == VTD_FR_SM_CTX_PDTS && !x->pasid_present)
-		return VTD_FR_SM_CTX_RID_PASID;
 	if (rc)
 		return rc;
 	xc->sre = pe.sre;
@@ -291,9 +302,25 @@ static u8 vtd_walk_one(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 }
 
 /*
+ * An output range that overlaps the interrupt address range faults (LGN.4
+ * in legacy mode, SGN.8 in scalable mode).  The whole leaf is checked, not
+ * just the requested page: the result tells the VMM the leaf's size, and a
+ * VMM may map all of it.
+ */
+static u8 vtd_check_output(const struct vtd_xlate_ctx *xc, u64 gpa, u64 size)
+{
+	bool legacy = xc->mode == VTD_XM_LEGACY || xc->mode == VTD_XM_LEGACY_PT;
+
+	if (gpa > VTD_INTR_ADDR_LAST || gpa + (size - 1) < VTD_INTR_ADDR_FIRST)
+		return 0;
+	return legacy ? VTD_FR_INTERRUPT_ADDR : VTD_FR_SM_INTERRUPT_ADDR;
+}
+
+/*
  * The request's permissions on its leaf.  Second stage: the R/W bits
  * stacked down the levels.  First stage: user requests need US; supervisor
- * writes ignore R/W unless write protection is enabled.
+ * writes ignore R/W unless write protection is enabled.  Then the leaf's
+ * output must stay clear of the interrupt range.
  */
 static u8 vtd_check_leaf(const struct vtd_xlate_ctx *xc, struct vtd_xlate *x,
 			 const struct vtd_leaf *leaf)
@@ -308,13 +335,15 @@ static u8 vtd_check_leaf(const struct vtd_xlate_ctx *xc, struct vtd_xlate *x,
 		if (!(x->perm & (x->write ? VTD_PERM_W : VTD_PERM_R)))
 			return x->write ? (legacy ? VTD_FR_WRITE : VTD_FR_SM_WRITE) :
 					  (legacy ? VTD_FR_READ : VTD_FR_SM_READ);
-		return 0;
+		return vtd_check_output(xc, leaf->gpa, leaf->size);
 	}
 	if (!x->priv && !(leaf->perm & VTD_PERM_U))
 		return VTD_FR_SM_US;
 	w_ok = (leaf->perm & VTD_PERM_W) || (x->priv && !xc->wpe);
 	x->perm = VTD_PERM_R | (w_ok ? VTD_PERM_W : 0);
-	return x->write && !w_ok ? VTD_FR_SM_WRITE : 0;
+	if (x->write && !w_ok)
+		return VTD_FR_SM_WRITE;
+	return vtd_check_output(xc, leaf->gpa, leaf->size);
 }
 
 /* Reset the outputs; with translation off, the identity result. */
@@ -365,7 +394,7 @@ static u8 vtd_xlate_stages(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 		return rc;
 	if (xc.mode == VTD_XM_LEGACY_PT || xc.mode == VTD_XM_SM_PT) {
 		vtd_identity(x);
-		return 0;
+		return vtd_check_output(&xc, x->gpa & ~0xfffull, x->size);
 	}
 
 	x->leaf_cached = c && vtd_cache_tlb_lookup(c, &xc, vtd_walk_addr(&xc, x->iova),
