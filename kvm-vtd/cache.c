@@ -226,9 +226,10 @@ void vtd_cache_inv_pasid(struct vtd_cache *c, u8 gran, u16 did, u32 pasid)
 	}
 }
 
+/* Does the leaf overlap 2^@am pages at @addr (aligned; @am below 52)? */
 static bool tlb_overlaps(const struct vtd_iotlb_entry *e, u64 addr, u8 am)
 {
-	u64 last = addr + (4096ull << am) - 1;
+	u64 last = addr + ((4096ull << am) - 1);
 
 	return e->leaf.iova <= last && addr <= e->leaf.iova + e->leaf.size - 1;
 }
@@ -239,10 +240,13 @@ static bool tlb_overlaps(const struct vtd_iotlb_entry *e, u64 addr, u8 am)
  * @gran: VTD_IOTLB_GLOBAL, VTD_IOTLB_DOMAIN or VTD_IOTLB_PAGE (as performed)
  * @did: domain-id (domain- and page-selective)
  * @addr: first address, aligned to 2^@am pages (page-selective)
- * @am: address mask: 2^@am pages (page-selective)
+ * @am: address mask: 2^@am pages (page-selective); at most MAMV
  *
- * Drops second-stage leaves only: first-stage ones belong to PASID-based
- * IOTLB invalidations.
+ * Global and domain-selective invalidations drop every leaf of their scope,
+ * first stage included.  A page-selective one drops the domain's
+ * second-stage leaves in the range and all its first-stage (PGTT 001b)
+ * leaves, whatever their address: the spec's IOTLB descriptor covers
+ * first-stage and nested mappings of the domain-id as a whole.
  */
 void vtd_cache_inv_iotlb(struct vtd_cache *c, u8 gran, u16 did, u64 addr, u8 am)
 {
@@ -251,11 +255,12 @@ void vtd_cache_inv_iotlb(struct vtd_cache *c, u8 gran, u16 did, u64 addr, u8 am)
 	for (i = 0; i < VTD_IOTLB_ENTRIES; i++) {
 		struct vtd_iotlb_entry *e = &c->tlb[i];
 
-		if (!e->valid || e->first_stage)
+		if (!e->valid)
 			continue;
 		if (gran == VTD_IOTLB_GLOBAL ||
 		    (gran == VTD_IOTLB_DOMAIN && e->did == did) ||
-		    (gran == VTD_IOTLB_PAGE && e->did == did && tlb_overlaps(e, addr, am))) {
+		    (gran == VTD_IOTLB_PAGE && e->did == did &&
+		     (e->first_stage || tlb_overlaps(e, addr, am)))) {
 			e->valid = false;
 			c->invalidated++;
 		}
@@ -269,7 +274,8 @@ void vtd_cache_inv_iotlb(struct vtd_cache *c, u8 gran, u16 did, u64 addr, u8 am)
  * @did: domain-id
  * @pasid: PASID
  * @addr: first address (page-selective)
- * @am: address mask (page-selective)
+ * @am: address mask (page-selective); below %VTD_PIOTLB_AM_ALL, which the
+ *	decoder turns into a PASID-selective invalidation
  *
  * Drops the first-stage leaves of that domain and PASID (in the range).
  */

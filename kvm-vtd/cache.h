@@ -7,9 +7,11 @@
  * PASID), both fixed-size and direct-mapped: a new entry replaces whatever
  * occupies its slot (counted as an eviction), so memory is bounded and no
  * allocation happens on the translation path.  Only successful results are
- * cached: not-present and faulting structures never are (CAP.CM semantics,
- * which kvm-unit-tests relies on even without CM).  Each invalidation drops
- * exactly the entries the spec's descriptor names.
+ * cached: not-present and faulting structures never are.  That is the
+ * behaviour CAP.CM=0 promises, and it is also correct with CM=1, which only
+ * allows a unit to cache them (so software must invalidate after making an
+ * entry present).  Each invalidation drops the entries the spec's
+ * descriptor names.
  *
  * Pure code; the caller serializes (kvm_vtd.lock).  KUnit drives it with
  * fake guest memory in kunit/walk_kunit.c.

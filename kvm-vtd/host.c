@@ -663,11 +663,16 @@ void kvm_vtd_host_note(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *i
 			hd->reeval = true;
 			break;
 		case VTD_DESC_IOTLB:
-			/* Second-stage mappings: the shadowed ones. */
-			if (hd->mode != KVM_VTD_DEVICE_SHADOW ||
-			    (inv->actual != VTD_IOTLB_GLOBAL && hd->xc.did != inv->did))
+			if (inv->actual != VTD_IOTLB_GLOBAL && hd->xc.did != inv->did)
 				continue;
-			vtd_hdev_note_range(hd, inv);
+			/* Second-stage mappings: the shadowed ones, in the range. */
+			if (hd->mode == KVM_VTD_DEVICE_SHADOW)
+				vtd_hdev_note_range(hd, inv);
+			/* First-stage ones: all of the domain, whatever the range. */
+			else if (hd->mode == KVM_VTD_DEVICE_NESTED)
+				hd->inv_all = true;
+			else
+				continue;
 			break;
 		case VTD_DESC_PIOTLB:
 			/* First-stage mappings: the nested ones. */
@@ -776,6 +781,14 @@ int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg)
 		return rc;
 	if (!vtd->initialized)
 		return -EBUSY;
+	/*
+	 * A guest can always put a device in legacy or second-stage mode,
+	 * which the unit shadows from the guest's IOTLB invalidations.  Without
+	 * caching mode a guest does not invalidate what it makes present, so
+	 * new mappings would never reach the host.
+	 */
+	if (!(vtd_rf_read64(&vtd->rf, VTD_CAP_REG) & VTD_CAP_CM))
+		return -EINVAL;
 
 	hd = kzalloc(sizeof(*hd), GFP_KERNEL_ACCOUNT);
 	if (!hd)

@@ -47,6 +47,11 @@
  * everything the module implements, which is also the default.  A value
  * with a feature the module does not implement, a field out of range, FRO
  * or IRO other than the defaults, or contradicting fields returns -EINVAL.
+ * So do combinations a Linux guest cannot use: SLLPS other than none, 2 MiB
+ * or 2 MiB + 1 GiB; MAMV above 45; scalable mode (SMTS) without QI or
+ * without FLTS or SLTS; FLTS and SLTS whose table depths have nothing in
+ * common (SAGAW must include 48-bit, or 57-bit with FL5LP).  VER follows
+ * ECAP: 1.0, or 3.0 with SMTS.
  *
  * Set after KVM_DEV_VTD_CTRL_INIT: restores state saved by get, without the
  * side effects a guest write would have.  VER, CAP and ECAP must equal the
@@ -91,8 +96,10 @@
  * shadow IOAS left empty (blocked) when the guest's entries are not present.
  * The device must be bound and attached in the iommufd (e.g. by VFIO) and
  * the unit initialized.  Errors: -EBUSY before INIT, -EINVAL for bad flags,
- * reserved fields, @pasid_bits above 20 or a parent that is not a HWPT
- * (refused before the device moves), -EBADF for an fd that is
+ * reserved fields, @pasid_bits above 20, a parent that is not a HWPT
+ * (refused before the device moves) or a unit without CAP.CM (the unit
+ * shadows second-stage tables from the guest's IOTLB invalidations, which a
+ * guest sends for new mappings only under caching mode), -EBADF for an fd that is
  * not an iommufd, -ENODEV for a dev_id the iommufd does not hold, -ENOENT
  * for a shadow IOAS it does not hold, -EEXIST for a source-id already
  * attached, -ENOSPC beyond %KVM_VTD_MAX_DEVICES; -ENOMEM and other errors
@@ -270,6 +277,13 @@ struct kvm_vtd_device_pasids {
  * struct kvm_vtd_translation, read and written back.  The ioctl returns 0
  * whether the translation succeeds or faults (the result says which);
  * -EINVAL for unknown flags or non-zero reserved fields, -EBUSY before INIT.
+ * A translation whose output (the whole leaf, or the page for pass-through)
+ * overlaps 0xfee00000-0xfeefffff faults (0xe, or 0x87 in scalable mode):
+ * DMA never reaches the interrupt range through a translation.  A write
+ * without PASID to that range is not DMA at all but an interrupt request:
+ * a VMM sends it to KVM_DEV_VTD_TRANSLATE_MSI, not here, whatever the
+ * translation state (with translation off, or in pass-through, it would
+ * otherwise reach the APIC unremapped).
  *
  * KVM_DEV_VTD_TRANSLATE_MSI: interrupt remapping, as the unit would do it
  * for an interrupt request (a DWORD write to 0xFEEx_xxxx) from a device
