@@ -209,6 +209,8 @@ int vtd_desc_decode(u64 cap, u64 ecap, u64 lo, u64 hi, struct vtd_desc *d)
 
 /**
  * vtd_desc_check_width() - may the queue's width carry this descriptor?
+ * @ecap: the unit's ECAP: without SMTS there is one width, and the
+ *	PASID-granular types are invalid types for vtd_desc_decode()
  * @rta: the latched RTADDR: its TTM is the translation mode in effect
  * @iqa: the latched IQA: its DW is the queue's descriptor width
  * @lo: bits 63:0 of the descriptor
@@ -220,11 +222,11 @@ int vtd_desc_decode(u64 cap, u64 ecap, u64 lo, u64 hi, struct vtd_desc *d)
  *
  * Return: 0, or %VTD_IQEI_WIDTH.
  */
-int vtd_desc_check_width(u64 rta, u64 iqa, u64 lo)
+int vtd_desc_check_width(u64 ecap, u64 rta, u64 iqa, u64 lo)
 {
 	unsigned int type = FIELD_GET(VTD_DESC_TYPE, lo);
 
-	if (iqa & VTD_IQA_DW)
+	if (!(ecap & VTD_ECAP_SMTS) || (iqa & VTD_IQA_DW))
 		return 0;
 	if (FIELD_GET(VTD_RTADDR_TTM, rta) == VTD_RTADDR_TTM_SCALABLE)
 		return VTD_IQEI_WIDTH;

@@ -243,7 +243,7 @@ int vtd_caps_validate(u64 cap, u64 ecap);
 
 /* desc.c */
 int vtd_desc_decode(u64 cap, u64 ecap, u64 lo, u64 hi, struct vtd_desc *d);
-int vtd_desc_check_width(u64 rta, u64 iqa, u64 lo);
+int vtd_desc_check_width(u64 ecap, u64 rta, u64 iqa, u64 lo);
 
 /* regfile.c */
 void vtd_rf_reset(struct vtd_regfile *rf, u64 cap, u64 ecap);
