@@ -50,6 +50,9 @@ static void reset_values(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(rf, VTD_VER_REG, 4), 0x10);
 	KUNIT_EXPECT_EQ(test, rd(rf, VTD_CAP_REG, 8), vtd_cap_default());
 	KUNIT_EXPECT_EQ(test, rd(rf, VTD_ECAP_REG, 8), vtd_ecap_default());
+	/* A scalable-mode unit is architecture version 3.0. */
+	KUNIT_EXPECT_EQ(test, rd(new_rf(test, vtd_cap_default(), vtd_ecap_default() |
+					VTD_ECAP_SMTS | VTD_ECAP_SLTS), VTD_VER_REG, 4), 0x30);
 	KUNIT_EXPECT_EQ(test, rd(rf, VTD_FECTL_REG, 4), VTD_ECTL_IM);
 	KUNIT_EXPECT_EQ(test, rd(rf, VTD_IECTL_REG, 4), VTD_ECTL_IM);
 	/* Everything else, including the space without registers, reads 0. */
@@ -240,6 +243,15 @@ static void iotlb_command(struct kunit *test)
 	wr(rf, VTD_IOTLB_REG, 8, VTD_IOTLB_IVT | FIELD_PREP(VTD_IOTLB_IIRG, 3), &ev);
 	KUNIT_EXPECT_EQ(test, FIELD_GET(VTD_IOTLB_IAIG, rd(rf, VTD_IOTLB_REG, 8)), 0);
 	KUNIT_EXPECT_FALSE(test, ev.flags & VTD_EV_INV_IOTLB);
+	/* AM 63 is refused before it is used as a shift (UBSAN would say). */
+	wr(rf, VTD_IVA_REG, 8, 0x12345000 | 63, &ev);
+	wr(rf, VTD_IOTLB_REG, 8, VTD_IOTLB_IVT | FIELD_PREP(VTD_IOTLB_IIRG, 3), &ev);
+	KUNIT_EXPECT_EQ(test, FIELD_GET(VTD_IOTLB_IAIG, rd(rf, VTD_IOTLB_REG, 8)), 0);
+	/* A page above 2^52 (MGAW 57) keeps its address bits. */
+	wr(rf, VTD_IVA_REG, 8, BIT_ULL(55) | 0x7000, &ev);
+	wr(rf, VTD_IOTLB_REG, 8, VTD_IOTLB_IVT | FIELD_PREP(VTD_IOTLB_IIRG, 3), &ev);
+	KUNIT_EXPECT_TRUE(test, ev.flags & VTD_EV_INV_IOTLB);
+	KUNIT_EXPECT_EQ(test, ev.inv.addr, BIT_ULL(55) | 0x7000);
 
 	/* Without PSI a page request is served domain-selectively. */
 	rf = new_rf(test, vtd_cap_default() & ~(VTD_CAP_PSI | VTD_CAP_MAMV),
@@ -444,6 +456,36 @@ static void caps_validation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | VTD_CAP_NFR, ecap), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap & ~VTD_CAP_PSI, ecap), -EINVAL);
 	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap | BIT_ULL(13), ecap), -EINVAL);
+	/* MAMV up to 45 (2^57 bytes); beyond, the masks wrap. */
+	wide = cap & ~VTD_CAP_MAMV;
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(wide | FIELD_PREP(VTD_CAP_MAMV, 45), ecap), 0);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(wide | FIELD_PREP(VTD_CAP_MAMV, 46), ecap),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(wide | VTD_CAP_MAMV, ecap), -EINVAL);
+
+	/* What Linux cannot use.  SLLPS must be none, 2 MiB, or 2 MiB + 1 GiB. */
+	wide = cap & ~VTD_CAP_SLLPS;
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(wide, ecap), 0);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(wide | FIELD_PREP(VTD_CAP_SLLPS, 1), ecap), 0);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(wide | FIELD_PREP(VTD_CAP_SLLPS, 2), ecap),
+			-EINVAL);
+	/* Scalable mode needs the queue, and first or second stage. */
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, sm & ~VTD_ECAP_QI), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, sm & ~(VTD_ECAP_FLTS | VTD_ECAP_SLTS)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, sm & ~VTD_ECAP_FLTS), 0);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, sm & ~VTD_ECAP_SLTS), 0);
+	/* Both stages: a common depth (4-level, or 5-level with FL5LP). */
+	small = (cap & ~(VTD_CAP_SAGAW | VTD_CAP_MGAW)) |
+		FIELD_PREP(VTD_CAP_SAGAW, VTD_SAGAW_39) | FIELD_PREP(VTD_CAP_MGAW, 38);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(small, sm), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(small, sm & ~VTD_ECAP_FLTS), 0);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(small, sm & ~VTD_ECAP_SLTS), 0);
+	wide = (cap & ~VTD_CAP_SAGAW) | FIELD_PREP(VTD_CAP_SAGAW, VTD_SAGAW_57);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(wide, sm), -EINVAL);
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(wide | VTD_CAP_FL5LP, sm), 0);
+	/* Snoop control: selectable. */
+	KUNIT_EXPECT_EQ(test, vtd_caps_validate(cap, ecap | VTD_ECAP_SC), 0);
 }
 
 static void desc_decode(struct kunit *test)
@@ -515,12 +557,68 @@ static void desc_decode(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x06, 0, &d), VTD_IQEI_RSVD);
 	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x16, 0, &d), VTD_IQEI_RSVD);
 	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x36, 0x80, &d), VTD_IQEI_RSVD);
-	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x36, 19, &d), VTD_IQEI_RSVD); /* > MAMV */
+	/*
+	 * No MAMV bound for PASID-IOTLB (Linux sends up to 52 for first-stage
+	 * domains): 19 pages of mask is a range; 52 or more is the PASID.
+	 */
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x36, 0x12345678000ull | 19, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.inv.actual, VTD_PIOTLB_PAGE);
+	KUNIT_EXPECT_EQ(test, d.inv.am, 19);
+	KUNIT_EXPECT_EQ(test, d.inv.addr, 0x12300000000ull);	/* aligned to 2^31 */
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x36, 0xfff0000000000000ull | 51, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.inv.actual, VTD_PIOTLB_PAGE);
+	KUNIT_EXPECT_EQ(test, d.inv.addr, 1ull << 63);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x36, 0x5000 | 52, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.inv.req, VTD_PIOTLB_PAGE);
+	KUNIT_EXPECT_EQ(test, d.inv.actual, VTD_PIOTLB_PASID);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x36, ~0ull & ~BIT_ULL(6) & ~0xf80ull,
+					      &d), 0);	/* AM 63 */
+	KUNIT_EXPECT_EQ(test, d.inv.actual, VTD_PIOTLB_PASID);
+	/* The IOTLB descriptor keeps MAMV, and without PSI never reads AM. */
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x32, 19, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, ecap, 0x32, 63, &d), VTD_IQEI_RSVD);
+	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap & ~(VTD_CAP_PSI | VTD_CAP_MAMV), ecap, 0x32,
+					      0x5000 | 63, &d), 0);
+	KUNIT_EXPECT_EQ(test, d.inv.actual, VTD_IOTLB_DOMAIN);
+	KUNIT_EXPECT_EQ(test, d.inv.addr, 0);
 	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x36 | BIT_ULL(7), 0, &d), VTD_IQEI_RSVD);
 	/* Still not supported with SMTS: device-TLB types, IEC, page responses. */
 	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x3, 0, &d), VTD_IQEI_TYPE);
 	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x8, 0, &d), VTD_IQEI_TYPE);
 	KUNIT_EXPECT_EQ(test, vtd_desc_decode(cap, sm, 0x9, 0, &d), VTD_IQEI_TYPE);
+}
+
+/*
+ * Descriptor width against translation mode: scalable mode needs a 256-bit
+ * queue, and the PASID-granular types exist only as 256-bit descriptors.
+ */
+static void desc_width(struct kunit *test)
+{
+	u64 sm = vtd_ecap_default() | VTD_ECAP_SMTS | VTD_ECAP_SLTS;
+	u64 legacy = 0x1000, scalable = 0x1000 | FIELD_PREP(VTD_RTADDR_TTM, 1);
+	u64 q128 = 0x2000, q256 = 0x2000 | VTD_IQA_DW;
+	static const u64 types[] = { 0x1, 0x2, 0x3, 0x4, 0x5, 0x6, 0x7, 0x8 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		bool pasid = types[i] >= VTD_DESC_PIOTLB;
+
+		KUNIT_EXPECT_EQ_MSG(test, vtd_desc_check_width(sm, legacy, q256, types[i]), 0,
+				    "type %llu", types[i]);
+		KUNIT_EXPECT_EQ_MSG(test, vtd_desc_check_width(sm, scalable, q256, types[i]), 0,
+				    "type %llu", types[i]);
+		KUNIT_EXPECT_EQ_MSG(test, vtd_desc_check_width(sm, scalable, q128, types[i]),
+				    VTD_IQEI_WIDTH, "type %llu", types[i]);
+		KUNIT_EXPECT_EQ_MSG(test, vtd_desc_check_width(sm, legacy, q128, types[i]),
+				    pasid ? VTD_IQEI_WIDTH : 0, "type %llu", types[i]);
+	}
+	/*
+	 * Without scalable mode there is no 256-bit queue and no PASID type:
+	 * those are the decoder's invalid types (IQEI 3), as are unknown ones.
+	 */
+	KUNIT_EXPECT_EQ(test, vtd_desc_check_width(vtd_ecap_default(), legacy, q128, 0x17), 0);
+	KUNIT_EXPECT_EQ(test, vtd_desc_check_width(sm, legacy, q128, 0x9), 0);
+	KUNIT_EXPECT_EQ(test, vtd_desc_check_width(sm, legacy, q128, 0x206), 0);
 }
 
 /* Device-TLB descriptors (ECAP.DT), with the PCIe ATS size encoding. */
@@ -665,7 +763,8 @@ static void gcmd_interrupt_remapping(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vtd_rf_reg_size(rf, VTD_IRTA_REG), 0);
 	KUNIT_EXPECT_EQ(test, vtd_rf_get(rf, KVM_VTD_REG_LATCHED_IRTA, &v), -ENXIO);
 	KUNIT_EXPECT_EQ(test, vtd_rf_set(rf, VTD_GSTS_REG, VTD_GSTS_IRES), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vtd_rf_set(rf, VTD_FRCD_REG, 0xabcdull << 48), -EINVAL);
+	/* FI bits 63:48 are also an address's: restorable without IR too. */
+	KUNIT_EXPECT_EQ(test, vtd_rf_set(rf, VTD_FRCD_REG, 0xabcdull << 48), 0);
 }
 
 /* An interrupt remapping table in test memory: 2^(S + 1) entries. */
@@ -929,9 +1028,25 @@ static void save_restore(struct kunit *test)
 	wr(a, VTD_IQA_REG, 8, 0x20001, &ev);
 	wr(a, VTD_GCMD_REG, 4, VTD_GCMD_TE | VTD_GCMD_QIE, &ev);
 	wr(a, VTD_FEDATA_REG, 4, 0x44, &ev);
-	wr(a, VTD_IVA_REG, 8, 0x9000 | 2, &ev);
+	/* IVA holds any input address: MGAW may be 57. */
+	wr(a, VTD_IVA_REG, 8, BIT_ULL(56) | 0x9000 | 2, &ev);
+	KUNIT_EXPECT_EQ(test, a->iva, BIT_ULL(56) | 0x9000 | 2);
 	for (i = 0; i < 3; i++)
 		fault(a, i, &ev);
+	/*
+	 * A request's address is recorded as it came, beyond HAW included (an
+	 * IOVA above the address width, a canonical-high first-stage one):
+	 * what a guest can make the unit record, a VMM must be able to restore.
+	 */
+	for (i = 0; i < 2; i++) {
+		struct vtd_fault f = {
+			.sid = 9, .reason = 0x80, .type = VTD_FAULT_READ,
+			.addr = i ? 0xffff800012345678ull : BIT_ULL(60),
+		};
+
+		KUNIT_EXPECT_EQ(test, vtd_rf_record_fault(a, &f, &ev), 3 + i);
+	}
+	KUNIT_EXPECT_EQ(test, rd(a, VTD_FRCD_REG + 4 * VTD_FRCD_SIZE, 8), 0xffff800012345000ull);
 
 	for (attr = 0; attr < KVM_VTD_REG_PAGE_SIZE; attr += 4) {
 		if (vtd_rf_get(a, attr, &val))
@@ -1075,6 +1190,7 @@ static struct kunit_case kvm_vtd_regfile_cases[] = {
 	KUNIT_CASE(inv_event),
 	KUNIT_CASE(caps_validation),
 	KUNIT_CASE(desc_decode),
+	KUNIT_CASE(desc_width),
 	KUNIT_CASE(desc_decode_devtlb),
 	KUNIT_CASE(desc_decode_iec),
 	KUNIT_CASE(gcmd_interrupt_remapping),

@@ -273,6 +273,13 @@ static void reserved_bits(struct kunit *test)
 	set_entry(&e->mem, T(2), 0, T(3) | RW | BIT_ULL(62));
 	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_PAGING_ENTRY_RSVD);
 	e->cfg.ecap &= ~VTD_ECAP_DT;
+	/* With ECAP.SC, SNP is a field of leaves (only). */
+	e->cfg.ecap |= VTD_ECAP_SC;
+	map4(e, 0x5000, 0x7000 | BIT_ULL(11), RW);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, 0);
+	set_entry(&e->mem, T(2), 0, T(3) | RW | BIT_ULL(11));
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_PAGING_ENTRY_RSVD);
+	e->cfg.ecap &= ~VTD_ECAP_SC;
 	/* Ignored bits (52-61, 63, 10, 8-9, 2-6) are not reserved. */
 	map4(e, 0x5000, 0x7000 | BIT_ULL(63) | BIT_ULL(55) | BIT_ULL(10) |
 	     BIT_ULL(9) | BIT_ULL(2), RW);
@@ -690,7 +697,14 @@ static void sm_second_stage_and_pt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xl(e, 0x9000, true).fault, VTD_FR_SM_WRITE);
 	map4(e, 0x5000, 0x7000, VTD_PERM_R);
 	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, true).fault, VTD_FR_SM_WRITE);
+	/*
+	 * SNP in a scalable-mode leaf is ignored, with or without ECAP.SC
+	 * (Linux sets it there); in a non-leaf entry it stays reserved.
+	 */
 	map4(e, 0x5000, 0x7000 | BIT_ULL(11), RW);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, 0);
+	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).gpa, 0x7000);
+	set_entry(&e->mem, T(2), 0, T(3) | RW | BIT_ULL(11));
 	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SS_RSVD);
 	map4(e, 0x5000, 0x7000, RW);
 	KUNIT_EXPECT_EQ(test, xl(e, 1ull << 48, false).fault, VTD_FR_SM_BEYOND_AW);
@@ -796,31 +810,52 @@ static void sm_structures(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_CTX_RSVD);
 	e->cfg.ecap |= VTD_ECAP_PASID;
 
-	/* PASIDs: PASIDE, PDTS bound, RID_PASID beyond it. */
+	/* PASIDs: PASIDE, PDTS bound. */
 	set_entry(&e->mem, CTXT, SM_CE, PDIR | 1);
 	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, 0);
 	KUNIT_EXPECT_EQ(test, xp(e, 0, 0x5000, false, false).fault, VTD_FR_SM_CTX_PASIDE);
 	set_entry(&e->mem, CTXT, SM_CE, PDIR | BIT_ULL(3) | 1);
 	KUNIT_EXPECT_EQ(test, xp(e, 128 * 64, 0x5000, false, false).fault, VTD_FR_SM_CTX_PDTS);
-	set_entry(&e->mem, CTXT, SM_CE + 1, 128 * 64);
-	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_CTX_RID_PASID);
-	/* PDTS 3: 1024 directory entries; RID_PASID 512 * 64 is on page 2. */
+	/* PDTS 3: 1024 directory entries; PASID 512 * 64 is on page 2. */
 	set_entry(&e->mem, CTXT, SM_CE, PDIR | (3 << 9) | BIT_ULL(3) | 1);
-	set_entry(&e->mem, CTXT, SM_CE + 1, 512 * 64);
-	x = xl(e, 0x5000, false);
+	x = xp(e, 512 * 64, 0x5000, false, false);
 	KUNIT_EXPECT_EQ(test, x.fault, VTD_FR_SM_PDIR_P);
 	KUNIT_EXPECT_EQ(test, x.pasid_pages, 1);
 	set_entry(&e->mem, PDIR + 0x1000, 0, PTBL | 1);
-	x = xl(e, 0x5000, false);
+	x = xp(e, 512 * 64, 0x5000, false, false);
 	KUNIT_EXPECT_EQ(test, x.fault, 0);
 	KUNIT_EXPECT_EQ(test, x.pasid_pages, 2);
 	set_entry(&e->mem, CTXT, SM_CE, PDIR | BIT_ULL(3) | 1);
+	/*
+	 * Without ECAP.RPS requests without PASID use PASID 0 and the RID_PASID
+	 * field is ignored: one beyond PDTS, or naming another valid PASID,
+	 * changes nothing.
+	 */
+	set_entry(&e->mem, CTXT, SM_CE + 1, 128 * 64);
+	x = xl(e, 0x5000, false);
+	KUNIT_EXPECT_EQ(test, x.fault, 0);
+	KUNIT_EXPECT_EQ(test, x.did, 42);
+	set_pe(e, 3, (VTD_PGTT_PT << 6) | 1, 43, 0);
+	set_entry(&e->mem, CTXT, SM_CE + 1, 3);
+	x = xl(e, 0x5000, false);
+	KUNIT_EXPECT_EQ(test, x.mode, VTD_XM_SM_SS);
+	KUNIT_EXPECT_EQ(test, x.did, 42);
 	set_entry(&e->mem, CTXT, SM_CE + 1, 0);
+	set_pe(e, 3, 0, 0, 0);
 
-	/* PASID directory entry: not present, reserved, FPD, unreadable. */
+	/*
+	 * PASID directory entry: not present (its FPD counts all the same, as
+	 * Linux's torn-down FPD=1/P=0 entries rely on), reserved, FPD,
+	 * unreadable.
+	 */
+	set_entry(&e->mem, PDIR, 0, PTBL);
+	x = xl(e, 0x5000, false);
+	KUNIT_EXPECT_EQ(test, x.fault, VTD_FR_SM_PDIR_P);
+	KUNIT_EXPECT_FALSE(test, x.fpd);
 	set_entry(&e->mem, PDIR, 0, PTBL | 2);
 	x = xl(e, 0x5000, false);
 	KUNIT_EXPECT_EQ(test, x.fault, VTD_FR_SM_PDIR_P);
+	KUNIT_EXPECT_TRUE(test, x.fpd);
 	set_entry(&e->mem, PDIR, 0, PTBL | BIT_ULL(2) | 1);
 	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PDIR_RSVD);
 	set_entry(&e->mem, PDIR, 0, PTBL | BIT_ULL(1) | 1);
@@ -834,11 +869,19 @@ static void sm_structures(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PDIR_ACCESS);
 	set_entry(&e->mem, CTXT, SM_CE, PDIR | BIT_ULL(3) | 1);
 
-	/* PASID table entry: FPD, reserved bits in every qword. */
+	/* PASID table entry: FPD, also when not present; reserved bits. */
 	set_pe(e, 0, PE_SS(2) | BIT_ULL(1), 42, 0);
 	x = xl(e, 0x9000, false);
 	KUNIT_EXPECT_EQ(test, x.fault, VTD_FR_SM_READ);
 	KUNIT_EXPECT_TRUE(test, x.fpd);
+	set_pe(e, 0, BIT_ULL(1), 0, 0);
+	x = xl(e, 0x5000, false);
+	KUNIT_EXPECT_EQ(test, x.fault, VTD_FR_SM_PTE_P);
+	KUNIT_EXPECT_TRUE(test, x.fpd);
+	set_pe(e, 0, 0, 0, 0);
+	x = xl(e, 0x5000, false);
+	KUNIT_EXPECT_EQ(test, x.fault, VTD_FR_SM_PTE_P);
+	KUNIT_EXPECT_FALSE(test, x.fpd);
 	set_pe(e, 0, PE_SS(2) | BIT_ULL(9), 42, 0);	/* SLADE without SLADS */
 	KUNIT_EXPECT_EQ(test, xl(e, 0x5000, false).fault, VTD_FR_SM_PTE_RSVD);
 	set_pe(e, 0, PE_SS(2) | BIT_ULL(10), 42, 0);
@@ -940,10 +983,11 @@ static void first_stage(struct kunit *test)
 	set_entry(&e->mem, FS(2), 5, 0x40000000ull | BIT_ULL(13) | BIT_ULL(7) | FS_PWU);
 	KUNIT_EXPECT_EQ(test, xp(e, 5, (iova & ~((1ull << 30) - 1)) + (5ull << 21), false,
 				 false).fault, VTD_FR_FS_RSVD);
-	set_entry(&e->mem, FS(1), 3, 0xc0000000ull | BIT_ULL(7) | FS_PWU);
+	/* (Not at 3 GiB: that leaf would cover the interrupt range.) */
+	set_entry(&e->mem, FS(1), 3, 0x140000000ull | BIT_ULL(7) | FS_PWU);
 	x = xp(e, 5, (iova & ~((1ull << 39) - 1)) + (3ull << 30) + 0x5678, false, false);
 	KUNIT_EXPECT_EQ(test, x.fault, 0);
-	KUNIT_EXPECT_EQ(test, x.gpa, 0xc0005678ull);
+	KUNIT_EXPECT_EQ(test, x.gpa, 0x140005678ull);
 	KUNIT_EXPECT_EQ(test, x.walk_pages, 2);
 	e->cfg.cap &= ~VTD_CAP_FL1GP;
 	KUNIT_EXPECT_EQ(test, xp(e, 5, (iova & ~((1ull << 39) - 1)) + (3ull << 30), false,
@@ -1116,11 +1160,8 @@ static void cache_scalable(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, x.ad_writes, 1);
 	KUNIT_EXPECT_TRUE(test, xc_(e, c, true, 5, iova, true).leaf_cached);
 
-	/* IOTLB descriptors leave first-stage leaves, PIOTLB ones take them. */
+	/* PIOTLB descriptors take first-stage leaves by domain, PASID, range. */
 	fsmap4(e, iova, 0x5555000, FS_PWU | FS_A | FS_D);
-	vtd_cache_inv_iotlb(c, VTD_IOTLB_GLOBAL, 0, 0, 0);
-	KUNIT_EXPECT_EQ(test, xc_(e, c, true, 5, iova, false).gpa, 0x9abc000);
-	KUNIT_EXPECT_FALSE(test, xc_(e, c, false, 0, 0x5000, false).leaf_cached);
 	vtd_cache_inv_piotlb(c, VTD_PIOTLB_PAGE, 7, 6, iova, 0);	/* other PASID */
 	vtd_cache_inv_piotlb(c, VTD_PIOTLB_PAGE, 8, 5, iova, 0);	/* other domain */
 	vtd_cache_inv_piotlb(c, VTD_PIOTLB_PAGE, 7, 5, iova + 0x1000, 0);
@@ -1131,6 +1172,27 @@ static void cache_scalable(struct kunit *test)
 	vtd_cache_inv_piotlb(c, VTD_PIOTLB_PASID, 7, 5, 0, 0);
 	KUNIT_EXPECT_FALSE(test, xc_(e, c, true, 5, iova, false).leaf_cached);
 	KUNIT_EXPECT_TRUE(test, xc_(e, c, false, 0, 0x5000, false).leaf_cached);
+
+	/*
+	 * IOTLB descriptors take first-stage leaves too: another domain's
+	 * leave them, a page-selective one of their domain takes them all,
+	 * whatever the address, and a global one takes everything.
+	 */
+	fsmap4(e, iova, 0x6666000, FS_PWU | FS_A | FS_D);
+	vtd_cache_inv_iotlb(c, VTD_IOTLB_DOMAIN, 42, 0, 0);
+	vtd_cache_inv_iotlb(c, VTD_IOTLB_PAGE, 8, iova, 0);
+	KUNIT_EXPECT_EQ(test, xc_(e, c, true, 5, iova, false).gpa, 0x5555000);
+	vtd_cache_inv_iotlb(c, VTD_IOTLB_PAGE, 7, 0x40000000, 0);
+	x = xc_(e, c, true, 5, iova, false);
+	KUNIT_EXPECT_FALSE(test, x.leaf_cached);
+	KUNIT_EXPECT_EQ(test, x.gpa, 0x6666000);
+	vtd_cache_inv_iotlb(c, VTD_IOTLB_DOMAIN, 7, 0, 0);
+	KUNIT_EXPECT_FALSE(test, xc_(e, c, true, 5, iova, false).leaf_cached);
+	KUNIT_EXPECT_TRUE(test, xc_(e, c, true, 5, iova, false).leaf_cached);
+	xc_(e, c, false, 0, 0x5000, false);
+	vtd_cache_inv_iotlb(c, VTD_IOTLB_GLOBAL, 0, 0, 0);
+	KUNIT_EXPECT_FALSE(test, xc_(e, c, true, 5, iova, false).leaf_cached);
+	KUNIT_EXPECT_FALSE(test, xc_(e, c, false, 0, 0x5000, false).leaf_cached);
 
 	/* The PASID entry switched to pass-through: cached until PC inv. */
 	set_pe(e, 5, (VTD_PGTT_PT << 6) | 1, 7, 0);
@@ -1186,6 +1248,71 @@ static void cache_bounds(struct kunit *test)
 	KUNIT_EXPECT_GT(test, hits, 0);
 }
 
+/*
+ * No translation may output into the interrupt range 0xfee00000-0xfeefffff
+ * (LGN.4 / SGN.8): not a 4 KiB page there, not a large leaf that covers
+ * it (whichever of its pages is asked for), not pass-through.  Neighbours
+ * pass, and translation off is identity.
+ */
+static void interrupt_range(struct kunit *test)
+{
+	struct env *e = new_env(test, 2, 0);
+	struct vtd_cache *c = new_cache(test);
+	u64 iova = 0x12345000;
+	int i;
+
+	map4(e, iova, 0xfee00000, RW);
+	KUNIT_EXPECT_EQ(test, xl(e, iova, true).fault, VTD_FR_INTERRUPT_ADDR);
+	KUNIT_EXPECT_EQ(test, xl(e, iova + 0x123, false).fault, VTD_FR_INTERRUPT_ADDR);
+	map4(e, iova, 0xfeeff000, RW);
+	KUNIT_EXPECT_EQ(test, xl(e, iova, true).fault, VTD_FR_INTERRUPT_ADDR);
+	map4(e, iova, 0xfedff000, RW);
+	KUNIT_EXPECT_EQ(test, xl(e, iova, true).fault, 0);
+	map4(e, iova, 0xfef00000, RW);
+	KUNIT_EXPECT_EQ(test, xl(e, iova, true).fault, 0);
+	/* Permissions are checked first. */
+	map4(e, iova, 0xfee00000, VTD_PERM_R);
+	KUNIT_EXPECT_EQ(test, xl(e, iova, true).fault, VTD_FR_WRITE);
+	/*
+	 * A 2 MiB leaf at 0xfee00000 covers the range: every page faults, also
+	 * those of its upper half (iova is 0x145000 into it: GPA 0xfef45000).
+	 * One at 0xfec00000 ends just below the range.
+	 */
+	set_entry(&e->mem, T(2), (iova >> 21) & 511, 0xfec00000 | PS | RW);
+	KUNIT_EXPECT_EQ(test, xl(e, iova, false).fault, 0);
+	set_entry(&e->mem, T(2), (iova >> 21) & 511, 0xfee00000 | PS | RW);
+	KUNIT_EXPECT_EQ(test, xl(e, iova, false).fault, VTD_FR_INTERRUPT_ADDR);
+	/* Through the IOTLB too: nothing faulting is cached, twice. */
+	for (i = 0; i < 2; i++) {
+		struct vtd_xlate x = xc_(e, c, false, 0, iova, false);
+
+		KUNIT_EXPECT_EQ(test, x.fault, VTD_FR_INTERRUPT_ADDR);
+		KUNIT_EXPECT_FALSE(test, x.leaf_cached);
+	}
+	/* Legacy pass-through: the identity output is checked as well. */
+	set_entry(&e->mem, CTXT, (SID & 0xff) * 2, (VTD_TT_PT << 2) | 1);
+	e->cfg.ecap |= VTD_ECAP_PT;
+	KUNIT_EXPECT_EQ(test, xl(e, 0xfee01000, false).fault, VTD_FR_INTERRUPT_ADDR);
+	KUNIT_EXPECT_EQ(test, xl(e, 0xfed00000, false).fault, 0);
+	/* Translation off: identity, no fault. */
+	e->cfg.te = false;
+	KUNIT_EXPECT_EQ(test, xl(e, 0xfee00000, true).fault, 0);
+
+	/* Scalable mode: first stage, second stage, pass-through: 0x87. */
+	e = new_sm_env(test);
+	set_pe(e, 0, PE_SS(2), 42, 0);
+	set_pe(e, 5, PE_FS, 7, FS(0));
+	set_pe(e, 6, (VTD_PGTT_PT << 6) | 1, 8, 0);
+	map4(e, iova, 0xfee00000, RW);
+	fsmap4(e, iova, 0xfee05000, FS_PWU);
+	KUNIT_EXPECT_EQ(test, xl(e, iova, false).fault, VTD_FR_SM_INTERRUPT_ADDR);
+	KUNIT_EXPECT_EQ(test, xp(e, 5, iova, false, false).fault, VTD_FR_SM_INTERRUPT_ADDR);
+	KUNIT_EXPECT_EQ(test, xp(e, 6, 0xfeedf000, false, false).fault,
+			VTD_FR_SM_INTERRUPT_ADDR);
+	fsmap4(e, iova, 0x5000, FS_PWU);
+	KUNIT_EXPECT_EQ(test, xp(e, 5, iova, false, false).fault, 0);
+}
+
 static struct kunit_case kvm_vtd_walk_cases[] = {
 	KUNIT_CASE(translate_4k),
 	KUNIT_CASE(three_levels_and_large_pages),
@@ -1203,6 +1330,7 @@ static struct kunit_case kvm_vtd_walk_cases[] = {
 	KUNIT_CASE(cache_legacy),
 	KUNIT_CASE(cache_scalable),
 	KUNIT_CASE(cache_bounds),
+	KUNIT_CASE(interrupt_range),
 	{}
 };
 
