@@ -92,6 +92,7 @@ static void enable(uint64_t rtaddr, uint64_t iqa)
 #define PIOTLB(did, pasid)	(0x36 | ((uint64_t)(did) << 16) | ((uint64_t)(pasid) << 32))
 #define PC_PASID(did, pasid)	(0x17 | ((uint64_t)(did) << 16) | ((uint64_t)(pasid) << 32))
 #define IOTLB_PSI(did)		(0x32 | ((uint64_t)(did) << 16))
+#define IOTLB_DSI(did)		(0x22 | ((uint64_t)(did) << 16))
 #define CC_DEVICE(did, sid)	(0x31 | ((uint64_t)(did) << 16) | ((uint64_t)(sid) << 32))
 
 /*
@@ -147,26 +148,32 @@ static void guest_nested(void)
 	submit(PC_PASID(DID, 0), 0, 32);		/* nothing changed */
 	submit(PIOTLB(DID + 1, 0), 0, 32);		/* another domain */
 	submit(PIOTLB(DID, 1), 0, 32);			/* another PASID */
+	submit(IOTLB_DSI(DID + 1), 0, 32);		/* IOTLB, another domain */
 	submit_wait(32);
 	GUEST_SYNC(5);
+
+	/* An IOTLB (not PASID-IOTLB) page-selective one of the domain. */
+	submit(IOTLB_PSI(DID), 1ull << 30, 32);
+	submit_wait(32);
+	GUEST_SYNC(6);
 
 	pe[0] = (4 << 6) | 1;				/* pass-through */
 	submit(PC_PASID(DID, 0), 0, 32);
 	submit_wait(32);
-	GUEST_SYNC(6);
+	GUEST_SYNC(7);
 
 	pe[0] = (1 << 6) | 1;
 	pe[2] = fs_a;
 	submit(PC_PASID(DID, 0), 0, 32);
 	submit_wait(32);
-	GUEST_SYNC(7);
+	GUEST_SYNC(8);
 
 	wr32(R, GCMD, GCMD_QIE);			/* translation off */
 	GUEST_ASSERT(!(rd32(R, GSTS) & GSTS_TES));
-	GUEST_SYNC(8);
+	GUEST_SYNC(9);
 
 	wr32(R, GCMD, GCMD_TE | GCMD_QIE);
-	GUEST_SYNC(9);
+	GUEST_SYNC(10);
 	GUEST_DONE();
 }
 
@@ -604,24 +611,33 @@ TEST(nested)
 	ASSERT_EQ(calls, stat(&f, KVM_VTD_STAT_HOST_ATTACHES));
 	assert_iotlb(&f, n2, b, b, b, b);
 
-	/* Pass-through: the parent, and the nested HWPT destroyed. */
+	/*
+	 * An IOTLB descriptor of the domain covers its first-stage mappings
+	 * whatever the address: the whole nested HWPT, in one call.
+	 */
 	stage(&f, 6);
+	ASSERT_EQ(3, stat(&f, KVM_VTD_STAT_HOST_INV_CALLS));
+	ASSERT_EQ(66, stat(&f, KVM_VTD_STAT_HOST_INV_ENTRIES));
+	assert_iotlb(&f, n2, 0, 0, 0, 0);
+
+	/* Pass-through: the parent, and the nested HWPT destroyed. */
+	stage(&f, 7);
 	st = dev_state(f.fd, SID);
 	ASSERT_EQ(KVM_VTD_DEVICE_PARENT, st.mode);
 	ASSERT_EQ(f.h.parent, st.hwpt_id);
 	ASSERT_EQ(ENOENT, destroy(f.h.iommufd, n2));
 
-	stage(&f, 7);
+	stage(&f, 8);
 	n3 = dev_state(f.fd, SID).hwpt_id;
 	ASSERT_EQ(KVM_VTD_DEVICE_NESTED, dev_state(f.fd, SID).mode);
 	assert_iotlb(&f, n3, a, a, a, a);
 
 	/* Translation off: the parent. */
-	stage(&f, 8);
+	stage(&f, 9);
 	ASSERT_EQ(KVM_VTD_DEVICE_PARENT, dev_state(f.fd, SID).mode);
 	ASSERT_EQ(ENOENT, destroy(f.h.iommufd, n3));
 
-	stage(&f, 9);
+	stage(&f, 10);
 	ASSERT_EQ(KVM_VTD_DEVICE_NESTED, dev_state(f.fd, SID).mode);
 	n3 = dev_state(f.fd, SID).hwpt_id;
 	done(&f);
@@ -938,11 +954,27 @@ TEST(vmm_input)
 	ASSERT_EQ(ENOENT, dev_detach(f.fd, SID + 8));
 	ASSERT_EQ(0, attach_raw(f.fd, &d));
 	ASSERT_EQ(0, dev_detach(f.fd, SID + 8));
-
 	ASSERT_EQ(0, dev_detach(f.fd, SID));
 	ASSERT_EQ(ENOENT, dev_detach(f.fd, SID));
 	close(f.fd);
 	kvm_vm_free(f.vm);
+
+	/*
+	 * A unit without caching mode: the guest would never invalidate what
+	 * it maps, so a shadowed device would never see its mappings.
+	 */
+	f.vm = vm_create_barebones();
+	f.fd = __kvm_create_device(f.vm, KVM_DEV_TYPE_INTEL_VTD);
+	ASSERT_GE(f.fd, 0);
+	ASSERT_EQ(0, vtd_reg_set(f.fd, CAP, vtd_reg_get(f.fd, CAP) & ~CAP_CM));
+	ASSERT_EQ(0, vtd_set_addr(f.fd, VTD_GPA));
+	ASSERT_EQ(0, vtd_init(f.fd));
+	ASSERT_EQ(EINVAL, attach_raw(f.fd, &d));
+	ASSERT_EQ(0, vtd_stat(f.fd, KVM_VTD_STAT_HOST_ATTACHES));
+	close(f.fd);
+	kvm_vm_free(f.vm);
+	f.vm = NULL;
+
 	close(f.h.iommufd);
 	close(h2.iommufd);
 }

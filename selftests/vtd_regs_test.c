@@ -287,9 +287,37 @@ TEST(caps_selection_abi)
 	ASSERT_EQ(EINVAL, errno);
 	ASSERT_EQ(-1, vtd_reg_set(fd, CAP, cap | (0xffull << 40)));
 	ASSERT_EQ(EINVAL, errno);
+	/*
+	 * What a Linux guest cannot use: 1 GiB pages without 2 MiB (SLLPS
+	 * 10b), MAMV above 45, scalable mode without the queue or without a
+	 * translation table type, first and second stage without a common
+	 * depth (39-bit SAGAW only).
+	 */
+	ASSERT_EQ(-1, vtd_reg_set(fd, CAP, (cap & ~(0xfull << 34)) | (2ull << 34)));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, vtd_reg_set(fd, CAP, (cap & ~(0x3full << 48)) | (46ull << 48)));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, vtd_reg_set(fd, ECAP, (ecap & ~ECAP_QI) | ECAP_SMTS | ECAP_SLTS));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, vtd_reg_set(fd, ECAP, ecap | ECAP_SMTS));
+	ASSERT_EQ(EINVAL, errno);
 	/* Rejected values changed nothing. */
 	ASSERT_EQ(cap, vtd_reg_get(fd, CAP));
 	ASSERT_EQ(ecap, vtd_reg_get(fd, ECAP));
+	ASSERT_EQ(0x10, vtd_reg_get(fd, VER));
+	ASSERT_EQ(0, vtd_reg_set(fd, CAP, (cap & ~(0x3full << 48)) | (45ull << 48)));
+	ASSERT_EQ(0, vtd_reg_set(fd, CAP, (cap & ~(0x1full << 8 | 0x3full << 16)) |
+				 (2ull << 8) | (38ull << 16)));
+	ASSERT_EQ(-1, vtd_reg_set(fd, ECAP, ecap | ECAP_SMTS | ECAP_SLTS | ECAP_FLTS));
+	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, vtd_reg_set(fd, ECAP, ecap | ECAP_SMTS | ECAP_SLTS));
+	/* A scalable-mode unit is VT-d 3.0. */
+	ASSERT_EQ(0x30, vtd_reg_get(fd, VER));
+	/* Snoop control (bit 7) is selectable. */
+	ASSERT_EQ(0, vtd_reg_set(fd, ECAP, ecap | (1ull << 7)));
+	ASSERT_EQ(0, vtd_reg_set(fd, ECAP, ecap));
+	ASSERT_EQ(0, vtd_reg_set(fd, CAP, cap));
+	ASSERT_EQ(0x10, vtd_reg_get(fd, VER));
 
 	/* 39-bit only, no QI: accepted, and the queue registers disappear. */
 	ASSERT_EQ(0, vtd_reg_set(fd, CAP, (cap & ~((0x1full << 8) | (0x3full << 16))) |
@@ -680,9 +708,15 @@ static void guest_queue_256(void)
 	wr64(R, IQT, 11 * 32);
 	wr32(R, FSTS, FSTS_IQE);
 
-	/* Wrap around the end: 127 .. 0. */
-	for (i = 11; i < 128; i++)
+	/*
+	 * Wrap around the end: 127 .. 0.  The first two are PASID-IOTLB masks
+	 * beyond MAMV, as Linux sends them for first-stage unmaps over 1 GiB:
+	 * 2^30 pages, and 2^52 (the whole PASID); neither is an error.
+	 */
+	for (i = 13; i < 128; i++)
 		qdesc256(i, 0x37, 0, 0);
+	qdesc256(11, 0x36 | (7 << 16) | (0x123ull << 32), (1ull << 42) | 30, 0);
+	qdesc256(12, 0x36 | (7 << 16) | (0x123ull << 32), 52, 0);
 	qdesc256(0, 0x11, 0, 0);
 	wr64(R, IQT, 1 * 32);
 	GUEST_ASSERT_EQ(rd64(R, IQH), 32);
@@ -701,8 +735,8 @@ TEST(invalidation_queue_256)
 	ASSERT_EQ(5, vtd_stat(t.fd, KVM_VTD_STAT_QI_ERRORS));
 	/* 8 + 2 + 1 + 118 descriptors. */
 	ASSERT_EQ(129, vtd_stat(t.fd, KVM_VTD_STAT_QI_DESCRIPTORS));
-	ASSERT_EQ(3 + 117, vtd_stat(t.fd, KVM_VTD_STAT_PC_INVALIDATIONS));
-	ASSERT_EQ(3, vtd_stat(t.fd, KVM_VTD_STAT_PIOTLB_INVALIDATIONS));
+	ASSERT_EQ(3 + 115, vtd_stat(t.fd, KVM_VTD_STAT_PC_INVALIDATIONS));
+	ASSERT_EQ(3 + 2, vtd_stat(t.fd, KVM_VTD_STAT_PIOTLB_INVALIDATIONS));
 	vtd_vm_free(&t);
 }
 
@@ -727,34 +761,42 @@ static void guest_queue_devtlb(void)
 	WRITE_ONCE(*status_gva, 0);
 	qdesc(0, 0x3 | (5 << 12) | (31 << 16) | (sid << 32) | (0xabcull << 52), 0x12345000);
 	qdesc(1, 0x3 | (sid << 32), 0x12343000 | 1);
-	qdesc(2, 0x8 | (sid << 16) | (5ull << 32), 0x40000000);
-	qdesc(3, 0x8 | (sid << 16), (((1ull << 63) - 1) & ~0xfffull) | BIT(11) | 1);
-	qdesc(4, 0x25 | (0x600dull << 32), status_gpa);
-	wr64(R, IQT, 5 * 16);
-	GUEST_ASSERT_EQ(rd64(R, IQH), 5 * 16);
+	qdesc(2, 0x25 | (0x600dull << 32), status_gpa);
+	wr64(R, IQT, 3 * 16);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 3 * 16);
 	GUEST_ASSERT_EQ(READ_ONCE(*status_gva), 0x600d);
 
-	/* Reserved: low bit 21, high bit 1; PASID type high bit 10. */
-	qdesc(5, 0x3 | BIT(21), 0);
-	qdesc(6, 0x11, 0);
-	wr64(R, IQT, 7 * 16);
+	/* Reserved: low bit 21, high bit 1. */
+	qdesc(3, 0x3 | BIT(21), 0);
+	qdesc(4, 0x11, 0);
+	wr64(R, IQT, 5 * 16);
 	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
 	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 4);
-	GUEST_ASSERT_EQ(rd64(R, IQH), 5 * 16);
-	qdesc(5, 0x3, 0x2);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 3 * 16);
+	qdesc(3, 0x3, 0x2);
 	wr32(R, FSTS, FSTS_IQE);
 	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
-	GUEST_ASSERT_EQ(rd64(R, IQH), 5 * 16);
-	qdesc(5, 0x8, 0x400);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 3 * 16);
+	/*
+	 * The PASID-based device-TLB descriptor exists only in 256-bit form:
+	 * in a 128-bit queue it is an invalid descriptor width (IQEI 5).
+	 */
+	qdesc(3, 0x8 | (sid << 16) | (5ull << 32), 0x40000000);
 	wr32(R, FSTS, FSTS_IQE);
 	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
-	GUEST_ASSERT_EQ(rd64(R, IQH), 5 * 16);
-	qdesc(5, 0x3 | (sid << 32), 0);
+	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 5);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 3 * 16);
+	qdesc(3, 0x3 | (sid << 32), 0);
 	wr32(R, FSTS, FSTS_IQE);
-	GUEST_ASSERT_EQ(rd64(R, IQH), 7 * 16);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 5 * 16);
 	GUEST_ASSERT_EQ(rd32(R, FSTS), 0);
 
-	/* The same in 256-bit descriptors, whose upper half is reserved. */
+	/*
+	 * 256-bit descriptors, whose upper half is reserved: both types, the
+	 * PASID one for one page of PASID 5 and for every address of every
+	 * PASID (G, S with bits 62:12 set, as Linux flushes a whole
+	 * device-TLB); its high bit 10 is reserved.
+	 */
 	gcmd(GCMD_QIE, false, GSTS_QIES);
 	wr64(R, IQT, 0);
 	wr64(R, IQA, queue_gpa | IQA_DW);
@@ -762,20 +804,74 @@ static void guest_queue_devtlb(void)
 	WRITE_ONCE(*status_gva, 0);
 	qdesc256(0, 0x3 | (sid << 32), 0x1000, 0);
 	qdesc256(1, 0x8 | (sid << 16) | (7ull << 32), 0x2000 | BIT(11), 0);
-	qdesc256(2, 0x25 | (0xbeefull << 32), status_gpa, 0);
-	wr64(R, IQT, 3 * 32);
-	GUEST_ASSERT_EQ(rd64(R, IQH), 3 * 32);
+	qdesc256(2, 0x8 | (sid << 16) | (5ull << 32), 0x40000000, 0);
+	qdesc256(3, 0x8 | (sid << 16), (((1ull << 63) - 1) & ~0xfffull) | BIT(11) | 1, 0);
+	qdesc256(4, 0x25 | (0xbeefull << 32), status_gpa, 0);
+	wr64(R, IQT, 5 * 32);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 5 * 32);
 	GUEST_ASSERT_EQ(READ_ONCE(*status_gva), 0xbeef);
-	qdesc256(3, 0x8 | (sid << 16), 0, 1);
-	wr64(R, IQT, 4 * 32);
+	qdesc256(5, 0x8 | (sid << 16), 0, 1);
+	wr64(R, IQT, 6 * 32);
 	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
 	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 4);
-	GUEST_ASSERT_EQ(rd64(R, IQH), 3 * 32);
-	qdesc256(3, 0x8 | (sid << 16), 0, 0);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 5 * 32);
+	qdesc256(5, 0x8, 0x400, 0);
 	wr32(R, FSTS, FSTS_IQE);
-	GUEST_ASSERT_EQ(rd64(R, IQH), 4 * 32);
+	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 4);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 5 * 32);
+	qdesc256(5, 0x8 | (sid << 16), 0, 0);
+	wr32(R, FSTS, FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 6 * 32);
 	GUEST_ASSERT_EQ(rd32(R, FSTS), 0);
 	GUEST_DONE();
+}
+
+/*
+ * Scalable mode wants a 256-bit queue: once the latched root table is a
+ * scalable-mode one, every descriptor of a 128-bit queue is an invalid
+ * descriptor width (IQEI 5) and the queue stops there; re-enabled with
+ * DW, the same descriptors run.
+ */
+static void guest_queue_width(void)
+{
+	wr64(R, RTADDR, 0x100000 | RTADDR_TTM_SM);
+	gcmd(GCMD_SRTP, true, GSTS_RTPS);
+	wr64(R, IQT, 0);
+	wr64(R, IQA, queue_gpa);
+	gcmd(GCMD_QIE, true, GSTS_QIES);
+	qdesc(0, 0x11, 0);
+	wr64(R, IQT, 16);
+	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 5);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 0);
+	wr32(R, FSTS, FSTS_IQE);
+	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 0);
+
+	gcmd(GCMD_QIE, false, GSTS_QIES);
+	wr32(R, FSTS, FSTS_IQE);
+	wr64(R, IQT, 0);
+	wr64(R, IQA, queue_gpa | IQA_DW);
+	gcmd(GCMD_QIE, true, GSTS_QIES);
+	qdesc256(0, 0x11, 0, 0);
+	qdesc256(1, 0x37, 0, 0);
+	wr64(R, IQT, 2 * 32);
+	GUEST_ASSERT_EQ(rd64(R, IQH), 2 * 32);
+	GUEST_ASSERT_EQ(rd32(R, FSTS), 0);
+	GUEST_DONE();
+}
+
+TEST(invalidation_queue_width)
+{
+	struct vtd_vm t;
+
+	vtd_vm_create(&t, guest_queue_width, 0, vtd_ecap_default_sm());
+	run_stage(&t, -1);
+	ASSERT_EQ(1, t.exits);
+	ASSERT_EQ(2, vtd_stat(t.fd, KVM_VTD_STAT_QI_ERRORS));
+	ASSERT_EQ(2, vtd_stat(t.fd, KVM_VTD_STAT_QI_DESCRIPTORS));
+	vtd_vm_free(&t);
 }
 
 TEST(invalidation_queue_devtlb)
@@ -786,10 +882,10 @@ TEST(invalidation_queue_devtlb)
 	ASSERT_EQ(ECAP_DT, guest_ecap & ECAP_DT);
 	run_stage(&t, -1);
 	ASSERT_EQ(1, t.exits);
-	ASSERT_EQ(4, vtd_stat(t.fd, KVM_VTD_STAT_QI_ERRORS));
+	ASSERT_EQ(3 + 2, vtd_stat(t.fd, KVM_VTD_STAT_QI_ERRORS));
 	ASSERT_EQ(2 + 1 + 1, vtd_stat(t.fd, KVM_VTD_STAT_DEVTLB_INVALIDATIONS));
-	ASSERT_EQ(2 + 1 + 1, vtd_stat(t.fd, KVM_VTD_STAT_PDEVTLB_INVALIDATIONS));
-	/* 5 + 2 + 3 + 1 descriptors. */
+	ASSERT_EQ(3 + 1, vtd_stat(t.fd, KVM_VTD_STAT_PDEVTLB_INVALIDATIONS));
+	/* 3 + 2 + 5 + 1 descriptors. */
 	ASSERT_EQ(11, vtd_stat(t.fd, KVM_VTD_STAT_QI_DESCRIPTORS));
 	ASSERT_EQ(2, vtd_stat(t.fd, KVM_VTD_STAT_QI_WAITS));
 	vtd_vm_free(&t);

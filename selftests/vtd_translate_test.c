@@ -37,6 +37,9 @@
 #define SID_LOOP	0x0130		/* 01:06.0, a table that points to itself */
 #define SID_AW57	0x0138		/* 01:07.0, AW 57-bit: not in SAGAW */
 #define SID_OUT		0x0140		/* 01:08.0, table outside guest memory */
+#define SID_INTR	0x0148		/* 01:09.0, leaves into the interrupt range */
+#define INTR_FIRST	0xfee00000ull
+#define INTR_LAST	0xfeefffffull
 #define NOWHERE		0xf000000000ull	/* no memslot */
 
 #define PTE_R		1ull
@@ -159,6 +162,9 @@ static void build(int m, uint64_t root, int levels, uint16_t sid, bool fs)
 			mp->iova = ((rnd() % (top / 4)) & ~(size - 1)) +
 				   (uint64_t)(leaf - 1) * (top / 4);
 		mp->gpa = (rnd() % (1ull << 40)) & ~(size - 1);
+		/* Software must not map anything to the interrupt range. */
+		if (mp->gpa <= INTR_LAST && mp->gpa + size - 1 >= INTR_FIRST)
+			continue;
 		mp->size = size;
 		mp->perm = random_perm(fs);
 		mp->sid = sid;
@@ -217,6 +223,18 @@ static void guest_code(void)
 	ce[(SID_AW57 & 0xff) * 2 + 1] = 3 | (4 << 8);
 	ce[(SID_OUT & 0xff) * 2] = NOWHERE | 1;
 	ce[(SID_OUT & 0xff) * 2 + 1] = 2 | (5 << 8);
+	/*
+	 * Hostile: 4 KiB pages onto both ends of the interrupt range, a 1 GiB
+	 * leaf that covers it, and neighbours that do not.
+	 */
+	loop = alloc_table();
+	ce[(SID_INTR & 0xff) * 2] = loop | 1;
+	ce[(SID_INTR & 0xff) * 2 + 1] = 2 | (6 << 8);
+	map(loop, 4, 0x1000, INTR_FIRST, 1, PTE_R | PTE_W, false);
+	map(loop, 4, 0x2000, INTR_LAST & ~0xfffull, 1, PTE_R | PTE_W, false);
+	map(loop, 4, 0x3000, INTR_FIRST - 0x1000, 1, PTE_R | PTE_W, false);
+	map(loop, 4, 0x4000, INTR_LAST + 1, 1, PTE_R | PTE_W, false);
+	map(loop, 4, 1ull << 30, 3ull << 30, 3, PTE_R | PTE_W, false);
 	build(0, ss_a, 4, SID_A, false);
 	build(1, ss_b, 3, SID_B, false);
 
@@ -240,6 +258,8 @@ static void guest_code(void)
 #define PASID_FS	1
 #define PASID_PT	2
 #define PASID_NESTED	3
+#define PASID_FPD_NP	5
+#define PTE_SNP		BIT_ULL(11)
 
 static void set_pasid_entry(uint64_t ptbl, int pasid, uint64_t q0, uint64_t q1, uint64_t q2)
 {
@@ -260,14 +280,26 @@ static void guest_code_sm(void)
 	fs_root = alloc_table();
 	tva(root)[0] = ctx | 1;				/* bus 0, devfn 0-127 */
 	ce[0] = pdir | BIT_ULL(3) | 1;			/* PASIDE, PDTS 0 */
-	ce[1] = PASID_SS;				/* RID_PASID */
+	/*
+	 * RID_PASID names the first-stage PASID, but without ECAP.RPS the
+	 * unit ignores the field: requests without PASID use PASID 0.
+	 */
+	ce[1] = PASID_FS;
 	tva(pdir)[0] = ptbl | 1;			/* PASIDs 0-63 */
 	set_pasid_entry(ptbl, PASID_SS, ss | (2 << 6) | (2 << 2) | 1, 1, 0);
 	set_pasid_entry(ptbl, PASID_FS, (1 << 6) | 1, 2, fs_root | BIT_ULL(0));	/* SRE */
 	set_pasid_entry(ptbl, PASID_PT, (4 << 6) | 1, 3, 0);
 	set_pasid_entry(ptbl, PASID_NESTED, ss | (3 << 6) | (2 << 2) | 1, 4, fs_root);
+	set_pasid_entry(ptbl, PASID_FPD_NP, BIT_ULL(1), 0, 0);	/* FPD, not present */
 	build(0, ss, 4, SID_A, false);
 	build(1, fs_root, 4, SID_A, true);
+	/* Linux sets SNP in scalable-mode second-stage leaves: ignored. */
+	for (i = 0; i < NR_MAP; i++) {
+		struct mapping *mp = &maps[0][i];
+
+		*leaf_entry(ss, 4, mp->iova, __builtin_ctzll(mp->size >> 12) / 9 + 1) |=
+			PTE_SNP;
+	}
 
 	enable_translation(root | RTADDR_TTM_SM);
 	GUEST_ASSERT_EQ(rd64(R, RTADDR), root | RTADDR_TTM_SM);
@@ -359,9 +391,11 @@ static void guest_code_cache(void)
 /*
  * The same in scalable mode, through a 256-bit queue: PASID 1 of SID_A is
  * first stage (domain 2) mapping IOVA 0x5000; the guest remaps it and
- * sends PASID-IOTLB invalidations, then turns the PASID entry into
- * pass-through and sends PASID-cache invalidations, each time first with
- * a descriptor that misses (another PASID, another domain).
+ * sends PASID-IOTLB invalidations, then IOTLB ones (which take first-stage
+ * entries too: a page-selective one of the domain, at another address,
+ * and a global one), then turns the PASID entry into pass-through and
+ * sends PASID-cache invalidations, each time first with a descriptor that
+ * misses (another PASID, another domain).
  */
 static void ci_submit256(uint64_t lo, uint64_t hi)
 {
@@ -404,17 +438,23 @@ static void guest_code_cache_sm(void)
 	tva(l1)[5] = 0x9000 | 7 | FS_A | FS_D;
 	ci_submit256(0x36 | (2 << 16) | (2ull << 32), 0x5000);	/* PIOTLB, PASID 2 */
 	ci_submit256(0x36 | (3 << 16) | (1ull << 32), 0x5000);	/* PIOTLB, domain 3 */
-	ci_submit256(0x12, 0);					/* IOTLB global */
+	ci_submit256(0x22 | (3 << 16), 0);				/* IOTLB, domain 3 */
 	GUEST_SYNC(2);
 	ci_submit256(0x36 | (2 << 16) | (1ull << 32), 0x5000);	/* PIOTLB, that page */
 	GUEST_SYNC(3);
+	tva(l1)[5] = 0xa000 | 7 | FS_A | FS_D;
+	ci_submit256(0x32 | (2 << 16), 0x40000000);		/* IOTLB PSI, domain 2 */
+	GUEST_SYNC(4);
+	tva(l1)[5] = 0xb000 | 7 | FS_A | FS_D;
+	ci_submit256(0x12, 0);					/* IOTLB global */
+	GUEST_SYNC(5);
 
 	set_pasid_entry(ptbl, 1, (4 << 6) | 1, 2, 0);		/* pass-through */
 	ci_submit256(0x17 | (2 << 16) | (2ull << 32), 0);		/* PC, PASID 2 */
 	ci_submit256(0x17 | (3 << 16) | (1ull << 32), 0);		/* PC, domain 3 */
-	GUEST_SYNC(4);
+	GUEST_SYNC(6);
 	ci_submit256(0x17 | (2 << 16) | (1ull << 32), 0);		/* PC, that PASID */
-	GUEST_SYNC(5);
+	GUEST_SYNC(7);
 	GUEST_DONE();
 }
 
@@ -576,6 +616,25 @@ TEST(guest_tables)
 		ASSERT_EQ(0, vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ) - walk0);
 		neg += 2;
 	}
+	/*
+	 * The interrupt range: no output in 0xfee00000-0xfeefffff, not by a
+	 * page there, not by a large leaf around it, whichever page of the
+	 * leaf is asked for (LGN.4, fault reason 0xe); neighbours translate.
+	 */
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, xlate(f.fd, SID_INTR, 0x1000 * (i + 1), KVM_VTD_TRANSLATE_NO_FAULT |
+				   KVM_VTD_TRANSLATE_WRITE, &t));
+		ASSERT_EQ(0xe, t.fault_reason);
+		ASSERT_EQ(0, t.gpa);
+		ASSERT_EQ(0, xlate(f.fd, SID_INTR, 0x3000 + 0x1000 * i, 0, &t));
+		ASSERT_EQ(0, t.fault_reason);
+		ASSERT_EQ(i ? INTR_LAST + 1 : INTR_FIRST - 0x1000, t.gpa);
+		ASSERT_EQ(0, xlate(f.fd, SID_INTR, (1ull << 30) + (i ? 0x12345000 : 0x3ee00000),
+				   KVM_VTD_TRANSLATE_NO_FAULT, &t));
+		ASSERT_EQ(0xe, t.fault_reason);
+		neg += 2;
+	}
+
 	/* FPD: the fault is not recorded even when asked to. */
 	ASSERT_EQ(0, xlate(f.fd, SID_FPD, 0x1000, 0, &t));
 	ASSERT_EQ(0x2, t.fault_reason);
@@ -609,6 +668,21 @@ TEST(guest_tables)
 	ASSERT_EQ(1, (hi >> 62) & 1);		/* T1: a read */
 	ASSERT_EQ((1ull << 47) + 0x3000, vtd_reg_get(f.fd, fro));
 	ASSERT_EQ(1, vtd_stat(f.fd, KVM_VTD_STAT_FAULT_IRQS));
+
+	/*
+	 * A fault at an address beyond 2^52 is recorded as it came, and what
+	 * the unit recorded, a VMM restores: the guest cannot make its VM
+	 * unmigratable.
+	 */
+	ASSERT_EQ(0, xlate(f.fd, SID_A, 0xfedc000000005000ull, 0, &t));
+	ASSERT_EQ(0x4, t.fault_reason);
+	ASSERT_EQ(1, t.fault_recorded);
+	ASSERT_EQ(0xfedc000000005000ull, vtd_reg_get(f.fd, fro + 16));
+	for (i = 0; i < 4; i++) {
+		uint64_t v = vtd_reg_get(f.fd, fro + 8 * i);
+
+		ASSERT_EQ(0, vtd_reg_set(f.fd, fro + 8 * i, v)) TH_LOG("FRCD qword %d", i);
+	}
 
 	/* Translation off: identity. */
 	ASSERT_EQ(0, vtd_reg_set(f.fd, GSTS, GSTS_RTPS));
@@ -735,6 +809,8 @@ TEST(scalable_tables)
 	for (i = 0; i < 256; i++) {
 		uint64_t iova = ((uint64_t)rand() << 16 ^ rand()) & ((1ull << 40) - 1);
 
+		if (iova >= INTR_FIRST && iova <= INTR_LAST)	/* checked below */
+			iova += 1ull << 32;
 		ASSERT_EQ(0, xlate_pasid(f.fd, PASID_PT, iova, i & 1 ? w : 0, &t));
 		ASSERT_EQ(0, t.fault_reason);
 		ASSERT_EQ(iova, t.gpa);
@@ -758,6 +834,14 @@ TEST(scalable_tables)
 	ASSERT_EQ(0x5b, t.fault_reason);			/* nested: no ECAP.NEST */
 	ASSERT_EQ(0, xlate_pasid(f.fd, 4, 0x1000, nf, &t));
 	ASSERT_EQ(0x59, t.fault_reason);			/* PASID entry not present */
+	/* Not present with FPD: not recorded, even when asked to be. */
+	ASSERT_EQ(0, xlate_pasid(f.fd, PASID_FPD_NP, 0x1000, 0, &t));
+	ASSERT_EQ(0x59, t.fault_reason);
+	ASSERT_EQ(0, t.fault_recorded);
+	/* Pass-through output in the interrupt range: SGN.8, 0x87. */
+	ASSERT_EQ(0, xlate_pasid(f.fd, PASID_PT, 0xfee12345, nf | w, &t));
+	ASSERT_EQ(0x87, t.fault_reason);
+	neg += 2;
 	ASSERT_EQ(0, xlate_pasid(f.fd, 64, 0x1000, nf, &t));
 	ASSERT_EQ(0x51, t.fault_reason);			/* directory entry not present */
 	ASSERT_EQ(0, xlate_pasid(f.fd, 128 * 64, 0x1000, nf, &t));
@@ -880,14 +964,19 @@ TEST(cache_invalidation_scalable)
 	ci_xlate_p1(&f, 0x5000, 0x7000, 0, 0);
 	sync_stage(&f, 3);	/* PIOTLB of the page: one path re-walked */
 	ci_xlate_p1(&f, 0x5000, 0x9000, 4, 0);
-	sync_stage(&f, 4);	/* pass-through now; PC of other PASID/domain */
-	ci_xlate_p1(&f, 0x5000, 0x9000, 0, 0);
-	sync_stage(&f, 5);	/* PC of the PASID: the new entry is read */
+	sync_stage(&f, 4);	/* IOTLB PSI of the domain, elsewhere: re-walked */
+	ci_xlate_p1(&f, 0x5000, 0xa000, 4, 0);
+	sync_stage(&f, 5);	/* IOTLB global: re-walked */
+	ci_xlate_p1(&f, 0x5000, 0xb000, 4, 0);
+	sync_stage(&f, 6);	/* pass-through now; PC of other PASID/domain */
+	ci_xlate_p1(&f, 0x5000, 0xb000, 0, 0);
+	sync_stage(&f, 7);	/* PC of the PASID: the new entry is read */
 	ci_xlate_p1(&f, 0x5000, 0x5000, 0, 2);
 	ASSERT_EQ(3, vtd_stat(f.fd, KVM_VTD_STAT_PIOTLB_INVALIDATIONS));
+	ASSERT_EQ(3, vtd_stat(f.fd, KVM_VTD_STAT_IOTLB_INVALIDATIONS));
 	ASSERT_EQ(3, vtd_stat(f.fd, KVM_VTD_STAT_PC_INVALIDATIONS));
-	/* Dropped: the leaf, then the PASID entry. */
-	ASSERT_EQ(2, vtd_stat(f.fd, KVM_VTD_STAT_CACHE_INVALIDATED));
+	/* Dropped: the leaf three times, then the PASID entry. */
+	ASSERT_EQ(4, vtd_stat(f.fd, KVM_VTD_STAT_CACHE_INVALIDATED));
 
 	vcpu_run(f.vcpu);
 	ASSERT_EQ(UCALL_DONE, get_ucall(f.vcpu, &uc));
