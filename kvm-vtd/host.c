@@ -206,49 +206,51 @@ static int vtd_shadow_emit(struct vtd_shadow_walk *sw)
  * the previous leaf when IOVA, HVA and access continue.  GPAs without a
  * memslot are left unmapped: DMA there aborts on the host as it would
  * fault on real hardware.
+ *
+ * The cost is one memslot-tree lookup plus one step per memslot the leaf
+ * overlaps, whatever size the leaf claims: a guest's 1 GiB leaves aimed
+ * where no memory is cost the same as 4 KiB ones.
+ *
+ * Context: the kvm->srcu read side held (the memslots).
  */
 static int vtd_shadow_leaf(void *opaque, const struct vtd_leaf *leaf)
 {
 	struct vtd_shadow_walk *sw = opaque;
-	struct kvm *kvm = sw->hc->vtd->kvm;
-	u64 off = 0;
+	struct kvm_memslots *slots = kvm_memslots(sw->hc->vtd->kvm);
+	gfn_t start = leaf->gpa >> PAGE_SHIFT, end = start + (leaf->size >> PAGE_SHIFT);
+	struct kvm_memslot_iter iter;
 	int rc;
 
-	while (off < leaf->size) {
-		gfn_t gfn = (leaf->gpa + off) >> PAGE_SHIFT;
-		struct kvm_memory_slot *slot = gfn_to_memslot(kvm, gfn);
-		u64 iova = leaf->iova + off;
+	kvm_for_each_memslot_in_gfn_range(&iter, slots, start, end) {
+		struct kvm_memory_slot *slot = iter.slot;
+		gfn_t first = max(start, slot->base_gfn);
+		gfn_t last = min(end, slot->base_gfn + slot->npages);
+		u64 iova = leaf->iova + ((first - start) << PAGE_SHIFT);
+		u64 hva, n = (last - first) << PAGE_SHIFT;
 		u32 flags = 0;
-		u64 hva, n;
 
-		if (!slot || (slot->flags & KVM_MEMSLOT_INVALID)) {
-			rc = vtd_shadow_emit(sw);
-			if (rc)
-				return rc;
-			off += PAGE_SIZE;
+		if (slot->flags & KVM_MEMSLOT_INVALID)
 			continue;
-		}
-		n = min(leaf->size - off, (slot->base_gfn + slot->npages - gfn) << PAGE_SHIFT);
-		hva = __gfn_to_hva_memslot(slot, gfn);
+		hva = __gfn_to_hva_memslot(slot, first);
 		if (leaf->perm & VTD_PERM_R)
 			flags |= IOMMU_IOAS_MAP_READABLE;
 		if ((leaf->perm & VTD_PERM_W) && !(slot->flags & KVM_MEM_READONLY))
 			flags |= IOMMU_IOAS_MAP_WRITEABLE;
+		/* Continuing IOVA, HVA and access: one run (a hole breaks it). */
 		if (sw->len && sw->iova + sw->len == iova && sw->hva + sw->len == hva &&
 		    sw->flags == flags) {
 			sw->len += n;
-		} else {
-			rc = vtd_shadow_emit(sw);
-			if (rc)
-				return rc;
-			if (flags) {
-				sw->iova = iova;
-				sw->hva = hva;
-				sw->len = n;
-				sw->flags = flags;
-			}
+			continue;
 		}
-		off += n;
+		rc = vtd_shadow_emit(sw);
+		if (rc)
+			return rc;
+		if (flags) {
+			sw->iova = iova;
+			sw->hva = hva;
+			sw->len = n;
+			sw->flags = flags;
+		}
 	}
 	return 0;
 }

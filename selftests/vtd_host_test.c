@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <linux/iommufd.h>
 
 #include "iommufd_test.h"
@@ -369,6 +370,38 @@ static void guest_shadow(void)
 	submit(CC_DEVICE(DID, SID), 0, 16);
 	submit_wait(16);
 	GUEST_SYNC(6);
+	GUEST_DONE();
+}
+
+/*
+ * Hostile: a 4-level table whose top-level entries 1-511 all point at one
+ * page of 512 1 GiB leaves aimed where no memslot is (256 TiB of IOVA
+ * claimed), and entry 0 at a table with one 1 GiB leaf over guest memory
+ * at IOVA 1 GiB.  Translation on makes the unit shadow all of it at once.
+ */
+#define UNBACKED_GPA	BIT_ULL(45)
+#define GIB		BIT_ULL(30)
+
+static void guest_shadow_unbacked(void)
+{
+	uint64_t root = alloc_table(), ctx = alloc_table(), l4 = alloc_table();
+	uint64_t l3 = alloc_table(), hostile = alloc_table();
+	uint64_t *ce = tva(ctx) + (SID & 0xff) * 2;
+	int i;
+
+	queue = alloc_table();
+	status_gpa = alloc_table();
+	tva(root)[0] = ctx | 1;
+	ce[0] = l4 | 1;
+	ce[1] = 2 | (DID << 8);				/* AW 48-bit */
+	tva(l4)[0] = l3 | 3;
+	tva(l3)[1] = 0 | BIT_ULL(7) | 3;		/* IOVA 1 GiB -> GPA 0 */
+	for (i = 1; i < 512; i++)
+		tva(l4)[i] = hostile | 3;
+	for (i = 0; i < 512; i++)
+		tva(hostile)[i] = (UNBACKED_GPA + i * GIB) | BIT_ULL(7) | 3;
+	enable(root, queue);
+	GUEST_SYNC(1);
 	GUEST_DONE();
 }
 
@@ -890,6 +923,52 @@ TEST(shadow)
 	close(f.fd);
 	kvm_vm_free(f.vm);
 	close(fd);
+}
+
+/*
+ * The shadow of 261,633 present 1 GiB leaves, all but one without memory:
+ * the work is one memslot lookup per leaf, not one per 4 KiB it claims
+ * (6.9 * 10^10 before), so the guest's one exit that enables translation
+ * is short, and only what memslots back is mapped.
+ */
+TEST(shadow_unbacked_leaves)
+{
+	uint64_t leaves, pages, t0, ms;
+	struct kvm_vtd_device_state st;
+	struct timespec ts;
+	struct fixture f;
+	void *data;
+
+	setup(&f, guest_shadow_unbacked, 0);
+	data = addr_gpa2hva(f.vm, DATA_GPA);
+	leaves = stat(&f, KVM_VTD_STAT_WALK_LEAVES);
+	pages = stat(&f, KVM_VTD_STAT_WALK_PAGES_READ);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
+	stage(&f, 1);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ms = ts.tv_sec * 1000ull + ts.tv_nsec / 1000000 - t0;
+	TH_LOG("shadow of 261633 1 GiB leaves: %lu ms", ms);
+
+	st = dev_state(f.fd, SID);
+	ASSERT_EQ(KVM_VTD_DEVICE_SHADOW, st.mode);
+	/* Every leaf visited once; each table page read once per visit. */
+	ASSERT_EQ(1 + 511 * 512, stat(&f, KVM_VTD_STAT_WALK_LEAVES) - leaves);
+	ASSERT_EQ(1 + 1 + 511, stat(&f, KVM_VTD_STAT_WALK_PAGES_READ) - pages);
+	/* Mapped: the memslots under the one leaf over memory, nothing else. */
+	ASSERT_EQ(0, check_map(f.h.iommufd, st.hwpt_id, GIB + DATA_GPA, DATA_PAGES * 4096ull,
+			       data));
+	ASSERT_LE(2, st.shadow_runs);
+	ASSERT_GE(4, st.shadow_runs);
+	ASSERT_EQ(st.shadow_runs, stat(&f, KVM_VTD_STAT_SHADOW_MAP_CALLS));
+	ASSERT_EQ(0, stat(&f, KVM_VTD_STAT_HOST_ERRORS));
+	/* Generous for TCG with KASAN; the unbounded loop took hours. */
+	ASSERT_GT(60000, ms);
+	done(&f);
+	ASSERT_EQ(0, dev_detach(f.fd, SID));
+	close(f.fd);
+	kvm_vm_free(f.vm);
+	close(f.h.iommufd);
 }
 
 static int attach_raw(int vfd, struct kvm_vtd_device *d)
