@@ -497,6 +497,8 @@ void kvm_vtd_host_flush(struct kvm_vtd *vtd, struct vtd_events *ev)
 	kvm_vtd_xlate_cfg(vtd, &hc.cfg);
 	idx = srcu_read_lock(&vtd->kvm->srcu);
 	list_for_each_entry(hd, &vtd->hdevs, node) {
+		/* Up to 64 devices, each possibly a full sync: yield between. */
+		cond_resched();
 		if (hd->reeval) {
 			nested = hd->nested_id;
 			vtd_hdev_evaluate(&hc, hd);
@@ -709,6 +711,22 @@ static struct vtd_hdev *vtd_hdev_find(struct kvm_vtd *vtd, u16 sid)
 	return NULL;
 }
 
+/*
+ * Is this iommufd device attached already, under another source-id?  Both
+ * entries would replace the one device's attachment, each undoing what the
+ * other's guest entries say.
+ */
+static bool vtd_hdev_dev_attached(struct kvm_vtd *vtd, const struct vtd_hdev *new)
+{
+	struct vtd_hdev *hd;
+
+	lockdep_assert_held(&vtd->lock);
+	list_for_each_entry(hd, &vtd->hdevs, node)
+		if (hd->ictx == new->ictx && hd->cfg.dev_id == new->cfg.dev_id)
+			return true;
+	return false;
+}
+
 static void vtd_hdev_free(struct kvm_vtd *vtd, struct vtd_hdev *hd)
 {
 	vtd_hpasid_clear(vtd, hd);
@@ -833,6 +851,10 @@ int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg)
 	mutex_lock(&vtd->lock);
 	if (vtd_hdev_find(vtd, d.sid)) {
 		rc = -EEXIST;
+		goto out_unlock;
+	}
+	if (vtd_hdev_dev_attached(vtd, hd)) {
+		rc = -EBUSY;
 		goto out_unlock;
 	}
 	if (vtd->nr_hdevs >= KVM_VTD_MAX_DEVICES) {

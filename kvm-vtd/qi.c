@@ -120,6 +120,12 @@ void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev)
 		struct vtd_desc d;
 		u64 lo, hi;
 
+		/*
+		 * A dying VMM stops the drain where it is (IQH on the next
+		 * descriptor, no error): nothing will wait for it.
+		 */
+		if (fatal_signal_pending(current))
+			break;
 		if (start != page_start) {
 			if (page_start != ~0ull)
 				cond_resched();
@@ -145,6 +151,9 @@ void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev)
 		if (err)
 			break;
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_QI_DESCRIPTORS);
+		/* A wait may have synced every assigned device: yield. */
+		if (d.type == VTD_DESC_WAIT)
+			cond_resched();
 		head = (head + dsize) % qsize;
 		done++;
 	}

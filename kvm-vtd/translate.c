@@ -31,9 +31,16 @@ static int kvm_vtd_read_page(struct vtd_gmem *gm, u64 gpa, void *buf)
 {
 	struct kvm_vtd_gmem *g = container_of(gm, struct kvm_vtd_gmem, gm);
 
-	/* kvm->srcu is sleepable: a long walk gives the CPU away. */
-	if (gm->pages_read && !(gm->pages_read % KVM_VTD_RESCHED_PAGES))
+	/*
+	 * kvm->srcu is sleepable: a long walk gives the CPU away, and stops
+	 * (as if the rest of the table could not be read) once the task is
+	 * being killed, so a hostile table never makes the VMM unkillable.
+	 */
+	if (gm->pages_read && !(gm->pages_read % KVM_VTD_RESCHED_PAGES)) {
 		cond_resched();
+		if (fatal_signal_pending(current))
+			return -EINTR;
+	}
 	return kvm_read_guest(g->kvm, gpa, buf, PAGE_SIZE);
 }
 

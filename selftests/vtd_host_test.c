@@ -987,6 +987,9 @@ TEST(vmm_input)
 
 	setup(&f, guest_shadow, 0);
 	ASSERT_EQ(EEXIST, dev_attach(f.fd, &f.h, SID));
+	/* The same device under a second source-id: both would move it. */
+	ASSERT_EQ(EBUSY, dev_attach(f.fd, &f.h, SID + 16));
+	ASSERT_EQ(ENOENT, dev_detach(f.fd, SID + 16));
 
 	/* A second iommufd whose object IDs are not the first one's. */
 	host_setup(&h2, 10);

@@ -99,11 +99,13 @@
  * reserved fields, @pasid_bits above 20, a parent that is not a HWPT
  * (refused before the device moves) or a unit without CAP.CM (the unit
  * shadows second-stage tables from the guest's IOTLB invalidations, which a
- * guest sends for new mappings only under caching mode), -EBADF for an fd that is
- * not an iommufd, -ENODEV for a dev_id the iommufd does not hold, -ENOENT
- * for a shadow IOAS it does not hold, -EEXIST for a source-id already
- * attached, -ENOSPC beyond %KVM_VTD_MAX_DEVICES; -ENOMEM and other errors
- * of the host's iommufd calls are passed on.
+ * guest sends for new mappings only under caching mode), -EBADF for an fd
+ * that is not an iommufd, -ENODEV for a dev_id the iommufd does not hold,
+ * -ENOENT for a shadow IOAS it does not hold, -EEXIST for a source-id
+ * already attached, -EBUSY for a device (same iommufd and dev_id) already
+ * attached under another source-id of this unit, -ENOSPC beyond
+ * %KVM_VTD_MAX_DEVICES; -ENOMEM and other errors of the host's iommufd
+ * calls are passed on.
  *
  * KVM_DEV_VTD_DEVICE_DETACH (set): attr.addr points to a struct
  * kvm_vtd_device of which only @size, @flags and @sid are used.  The device
