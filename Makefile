@@ -5,6 +5,7 @@
 #   make check        W=1 + sparse build, kernel-doc, checkpatch --strict on
 #                     the module, the UAPI header, the selftests, kernel/patches/
 #   make test         build everything and run every test in the test VM
+#   make fuzz         each fuzz target of the pure model to 10M executions
 #   make clean
 
 KDIR ?= $(shell bash -c '. scripts/lib.sh && kernel_dir')
@@ -13,8 +14,9 @@ PWD := $(CURDIR)
 CHECKPATCH := $(KDIR)/scripts/checkpatch.pl --strict --quiet --root=$(KDIR)
 SRCS := $(wildcard kvm-vtd/*.[ch] kvm-vtd/kunit/*.c) include/uapi/linux/kvm_vtd.h
 TEST_SRCS := $(wildcard selftests/*.[ch])
+FUZZ_SRCS := $(wildcard fuzz/*.[ch] fuzz/shim/*.h fuzz/shim/*/*.h)
 
-.PHONY: modules check test clean
+.PHONY: modules check test fuzz clean
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
@@ -31,6 +33,12 @@ check:
 	@# KVM selftests use the <stdint.h> types throughout (the library's API
 	@# is written in them); checkpatch's u32/u64 preference does not apply.
 	$(CHECKPATCH) --no-tree --ignore PREFER_KERNEL_TYPES -f $(TEST_SRCS)
+	@# The fuzz harness is userspace too; its shim defines the kernel types
+	@# from <stdint.h> and min_t()/container_of() whose type arguments
+	@# checkpatch takes for expressions; libFuzzer names its entry point in
+	@# CamelCase.
+	$(CHECKPATCH) --no-tree -f $(FUZZ_SRCS) --ignore \
+		PREFER_KERNEL_TYPES,CAMELCASE,MACRO_ARG_REUSE,MACRO_ARG_PRECEDENCE
 	@# The only new file of the KVM series is under Documentation/virt/kvm/,
 	@# which the KVM entry of MAINTAINERS already covers, so checkpatch's
 	@# "does MAINTAINERS need updating?" heuristic is a false positive there.
@@ -42,6 +50,9 @@ check:
 
 test:
 	scripts/run-tests.sh
+
+fuzz:
+	scripts/fuzz.sh --long
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean

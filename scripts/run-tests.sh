@@ -9,7 +9,8 @@
 #     reports fewer cases than it planned, fails once more,
 #   - the guest kernel log is free of KASAN/lockdep/WARN/BUG/... reports,
 #   - kmemleak found no leak,
-#   - kvm-vtd unloads after the last test.
+#   - kvm-vtd unloads after the last test,
+#   - each userspace fuzz target of the pure model ran (30 s) clean.
 # A guest hang fails the run with the console's last lines.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -21,8 +22,13 @@ t_build=$(( $(date +%s) - t0 ))
 out=$TOP/build/test-results
 rm -rf "$out"
 mkdir -p "$out"
+# The fuzz targets run on the host meanwhile: the VM's TCG takes one core.
+"$TOP/scripts/fuzz.sh" "$TOP/build/fuzz" "${VTD_FUZZ_SECONDS:-30}" > "$out/fuzz.txt" 2>&1 &
+fuzz_pid=$!
 "$TOP/scripts/vm.sh" "$kdir" "$out" tests "${VTD_VM_TIMEOUT:-1800}"
 vm_rc=$?
+wait $fuzz_pid
+fuzz_rc=$?
 
 . "$TOP/scripts/results.sh"
 
@@ -72,6 +78,21 @@ elif [ $vm_rc -eq 2 ]; then
 	result fail "test VM" "guest hang (see build/test-results/console.log)"
 else
 	result fail "test VM" "guest did not finish (see build/test-results/console.log)"
+fi
+
+# Each fuzz target is one test: it ran and found nothing.
+n=0
+while IFS= read -r line; do
+	case "$line" in
+	"fuzz "*": failed"*) ;;
+	"fuzz "*": "*" executions"*)
+		n=$((n + 1))
+		result ok "$line" ;;
+	esac
+done < "$out/fuzz.txt"
+if [ $fuzz_rc -ne 0 ] || [ $n -ne 3 ]; then
+	result fail "fuzz" "$((3 - n)) of 3 targets failed (build/test-results/fuzz.txt)"
+	grep -v '^fuzz .* executions' "$out/fuzz.txt" | tail -n 40 | sed 's/^/    | /'
 fi
 
 log "build ${t_build} s, total $(( $(date +%s) - t0 )) s; results in $out"

@@ -6,7 +6,7 @@ set -euo pipefail
 
 PKGS=(linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
       cpio kmod rsync python3 perl qemu-system-x86 busybox-static sparse
-      ccache)
+      ccache clang libclang-rt-14-dev)
 
 missing=()
 for p in "${PKGS[@]}"; do
