@@ -13,7 +13,30 @@
  * Restore and reset change state a running vCPU could be using: they need
  * every vCPU out of KVM_RUN.  vcpu->mutex is held across KVM_RUN, so trying
  * each one tells whether any runs, and holding them keeps it so.
+ *
+ * Lockdep tracks at most 48 held locks per task, fewer than a VM has
+ * vCPUs, so only the first vCPU's mutex stays in lockdep's view (as SEV's
+ * sev_lock_vcpus_for_migration() does); the others, all of one class and
+ * taken in one order under kvm->lock, are released from it after the
+ * trylock and acquired again just before they are unlocked.
  */
+static void kvm_vtd_vcpu_hide(struct kvm_vcpu *vcpu, unsigned long i)
+{
+#ifdef CONFIG_PROVE_LOCKING
+	if (i)
+		mutex_release(&vcpu->mutex.dep_map, _THIS_IP_);
+#endif
+}
+
+static void kvm_vtd_vcpu_unlock(struct kvm_vcpu *vcpu, unsigned long i)
+{
+#ifdef CONFIG_PROVE_LOCKING
+	if (i)
+		mutex_acquire(&vcpu->mutex.dep_map, 0, 1, _THIS_IP_);
+#endif
+	mutex_unlock(&vcpu->mutex);
+}
+
 static int kvm_vtd_lock_vcpus(struct kvm *kvm)
 {
 	struct kvm_vcpu *vcpu;
@@ -24,6 +47,7 @@ static int kvm_vtd_lock_vcpus(struct kvm *kvm)
 	kvm_for_each_vcpu(i, vcpu, kvm) {
 		if (!mutex_trylock(&vcpu->mutex))
 			goto out_unlock;
+		kvm_vtd_vcpu_hide(vcpu, i);
 	}
 	return 0;
 
@@ -31,7 +55,7 @@ out_unlock:
 	kvm_for_each_vcpu(j, vcpu, kvm) {
 		if (j == i)
 			break;
-		mutex_unlock(&vcpu->mutex);
+		kvm_vtd_vcpu_unlock(vcpu, j);
 	}
 	return -EBUSY;
 }
@@ -42,7 +66,7 @@ static void kvm_vtd_unlock_vcpus(struct kvm *kvm)
 	unsigned long i;
 
 	kvm_for_each_vcpu(i, vcpu, kvm)
-		mutex_unlock(&vcpu->mutex);
+		kvm_vtd_vcpu_unlock(vcpu, i);
 }
 
 /**

@@ -1431,6 +1431,34 @@ static void *run_vcpu_once(void *arg)
 	return NULL;
 }
 
+static void guest_never_runs(void)
+{
+	GUEST_DONE();
+}
+
+/*
+ * Restore and reset hold every vCPU's mutex; with more vCPUs than lockdep
+ * tracks held locks (48) that must still be one clean operation (the
+ * runner fails on "BUG: MAX_LOCK_DEPTH too low!").
+ */
+TEST(restore_reset_many_vcpus)
+{
+	struct kvm_vcpu *vcpus[64];
+	struct kvm_vm *vm = vm_create_with_vcpus(ARRAY_SIZE(vcpus), guest_never_runs, vcpus);
+	int fd = __kvm_create_device(vm, KVM_DEV_TYPE_INTEL_VTD);
+
+	ASSERT_GE(fd, 0);
+	ASSERT_EQ(0, vtd_set_addr(fd, VTD_GPA));
+	ASSERT_EQ(0, vtd_init(fd));
+	ASSERT_EQ(0, vtd_reg_set(fd, FEDATA, 0x41));
+	ASSERT_EQ(0x41, vtd_reg_get(fd, FEDATA));
+	ASSERT_EQ(0, __kvm_device_attr_set(fd, KVM_DEV_VTD_GRP_CTRL, KVM_DEV_VTD_CTRL_RESET,
+					   NULL));
+	ASSERT_EQ(0, vtd_reg_get(fd, FEDATA));
+	close(fd);
+	kvm_vm_free(vm);
+}
+
 TEST(save_restore)
 {
 	uint64_t aa[1100], av[1100], ba[1100], bv[1100];
