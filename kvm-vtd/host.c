@@ -111,13 +111,14 @@ static void vtd_hdev_destroy_nested(struct kvm_vtd *vtd, struct vtd_hdev *hd)
 
 	if (!hd->nested_id)
 		return;
-	rc = iommufd_ctx_object_destroy(hd->ictx, hd->nested_id);
+	rc = iommufd_ctx_hwpt_nested_destroy(hd->ictx, hd->nested_obj);
 	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_HWPT_DESTROYS);
 	trace_kvm_vtd_host_call(vtd->id, hd->cfg.sid, "hwpt-destroy", hd->nested_id, 0, rc);
 	/* On failure the object stays the context's, freed when it closes. */
 	if (rc)
 		vtd_host_error(vtd, hd);
 	hd->nested_id = 0;
+	hd->nested_obj = NULL;
 }
 
 /* Shadow IOAS: the runs the unit mapped, each unmapped whole. */
@@ -292,7 +293,8 @@ static void vtd_shadow_sync(struct vtd_host_ctx *hc, struct vtd_hdev *hd, u64 fi
 
 /* Nested: the HWPT data the host IOMMU takes for the guest's PASID entry. */
 static int vtd_hdev_alloc_nested(struct kvm_vtd *vtd, struct vtd_hdev *hd,
-				 const struct vtd_xlate_ctx *xc, u32 *id)
+				 const struct vtd_xlate_ctx *xc, u32 *id,
+				 struct iommufd_object **obj)
 {
 	struct iommu_hwpt_vtd_s1 s1 = {};
 	struct vtd_mock_hwpt mock = {};
@@ -322,7 +324,7 @@ static int vtd_hdev_alloc_nested(struct kvm_vtd *vtd, struct vtd_hdev *hd,
 		return -EOPNOTSUPP;
 	}
 	rc = iommufd_ctx_hwpt_nested_alloc(hd->ictx, hd->cfg.dev_id, hd->cfg.parent_hwpt_id,
-					   type, data, len, id);
+					   type, data, len, id, obj);
 	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_HWPT_ALLOCS);
 	trace_kvm_vtd_host_call(vtd->id, hd->cfg.sid, "hwpt-alloc", rc ? 0 : *id, xc->root, rc);
 	return rc;
@@ -332,14 +334,15 @@ static int vtd_hdev_nested(struct vtd_host_ctx *hc, struct vtd_hdev *hd,
 			   const struct vtd_xlate_ctx *xc)
 {
 	struct kvm_vtd *vtd = hc->vtd;
+	struct iommufd_object *obj;
 	u32 id;
 	int rc;
 
-	rc = vtd_hdev_alloc_nested(vtd, hd, xc, &id);
+	rc = vtd_hdev_alloc_nested(vtd, hd, xc, &id, &obj);
 	if (!rc) {
 		rc = vtd_hdev_replace(vtd, hd, id, VTD_AT_NESTED);
 		if (rc) {
-			iommufd_ctx_object_destroy(hd->ictx, id);
+			iommufd_ctx_hwpt_nested_destroy(hd->ictx, obj);
 			kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_HWPT_DESTROYS);
 		}
 	} else {
@@ -354,6 +357,7 @@ static int vtd_hdev_nested(struct vtd_host_ctx *hc, struct vtd_hdev *hd,
 	if (hd->nested_id)
 		vtd_hdev_destroy_nested(vtd, hd);
 	hd->nested_id = id;
+	hd->nested_obj = obj;
 	return 0;
 }
 
@@ -730,6 +734,10 @@ static bool vtd_hdev_dev_attached(struct kvm_vtd *vtd, const struct vtd_hdev *ne
 static void vtd_hdev_free(struct kvm_vtd *vtd, struct vtd_hdev *hd)
 {
 	vtd_hpasid_clear(vtd, hd);
+	if (hd->shadow_obj)
+		iommufd_ctx_object_release(hd->ictx, hd->shadow_obj);
+	if (hd->parent_obj)
+		iommufd_ctx_object_release(hd->ictx, hd->parent_obj);
 	if (hd->ictx)
 		iommufd_ctx_put(hd->ictx);
 	kfree(hd->inv);
@@ -742,24 +750,12 @@ static void vtd_hdev_teardown(struct kvm_vtd *vtd, struct vtd_hdev *hd)
 	lockdep_assert_held(&vtd->lock);
 	if (hd->at != VTD_AT_PARENT)
 		vtd_hdev_replace(vtd, hd, hd->cfg.parent_hwpt_id, VTD_AT_PARENT);
-	/* If that failed (the VMM destroyed the parent) this fails too. */
+	/* The parent is held: only a host failure makes that fail. */
 	vtd_hdev_destroy_nested(vtd, hd);
 	vtd_shadow_clear(vtd, hd);
 	list_del(&hd->node);
 	vtd->nr_hdevs--;
 	vtd_hdev_free(vtd, hd);
-}
-
-/*
- * Is @id an IOAS?  0 if so, else the error (-ENOENT): unmapping the last
- * page of the 64-bit IOVA space fails for any other ID, and unmaps nothing
- * from an IOAS (no IOMMU maps that page, and it is no guest address).
- */
-static int vtd_ioas_probe(struct iommufd_ctx *ictx, u32 id)
-{
-	unsigned long unmapped;
-
-	return iommufd_ctx_ioas_unmap(ictx, id, -PAGE_SIZE, PAGE_SIZE, &unmapped);
 }
 
 static int vtd_device_copy(struct kvm_vtd_device *d, void __user *uarg)
@@ -836,15 +832,23 @@ int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg)
 		goto out_free;
 	}
 	/*
-	 * The shadow IOAS must be one; the parent must not be, as attaching
-	 * to an IOAS ID would move the device to an automatic HWPT before the
-	 * ID could be refused.
+	 * Hold the shadow IOAS and the parent for as long as the device is
+	 * attached: the VMM cannot destroy them (IOMMU_DESTROY is -EBUSY), so
+	 * their IDs cannot come to name other objects.  Holding checks their
+	 * types without side effects: the shadow must be an IOAS, the parent
+	 * a paging HWPT (an IOAS ID would move the device to an automatic
+	 * HWPT before it could be refused).
 	 */
-	rc = vtd_ioas_probe(hd->ictx, d.shadow_ioas_id);
-	if (rc)
+	hd->shadow_obj = iommufd_ctx_ioas_hold(hd->ictx, d.shadow_ioas_id);
+	if (IS_ERR(hd->shadow_obj)) {
+		rc = PTR_ERR(hd->shadow_obj);
+		hd->shadow_obj = NULL;
 		goto out_free;
-	if (!vtd_ioas_probe(hd->ictx, d.parent_hwpt_id)) {
+	}
+	hd->parent_obj = iommufd_ctx_hwpt_paging_hold(hd->ictx, d.parent_hwpt_id);
+	if (IS_ERR(hd->parent_obj)) {
 		rc = -EINVAL;
+		hd->parent_obj = NULL;
 		goto out_free;
 	}
 

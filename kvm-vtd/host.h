@@ -43,6 +43,10 @@ enum vtd_hdev_at {
  * @at: &enum vtd_hdev_at
  * @hwpt_id: the HWPT the device is attached to
  * @nested_id: the nested HWPT the unit allocated, or 0
+ * @nested_obj: that HWPT, held (the VMM cannot destroy it meanwhile)
+ * @parent_obj: the VMM's nesting parent, held while attached, so its ID
+ *	cannot come to name another object
+ * @shadow_obj: the VMM's shadow IOAS, held likewise
  * @xc: what the guest's structures said when @mode was decided
  * @host_errors: failed host calls
  * @reeval: pending: re-read the guest's structures
@@ -72,6 +76,9 @@ struct vtd_hdev {
 	u8 at;
 	u32 hwpt_id;
 	u32 nested_id;
+	struct iommufd_object *nested_obj;
+	struct iommufd_object *parent_obj;
+	struct iommufd_object *shadow_obj;
 	struct vtd_xlate_ctx xc;
 	u32 host_errors;
 	bool reeval;

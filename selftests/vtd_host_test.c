@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <linux/iommufd.h>
 
@@ -447,6 +448,28 @@ static void host_setup(struct host *h, int pad)
 	h->parent = hwpt.out_hwpt_id;
 }
 
+/* IOMMU_IOAS_MAP of @len bytes at @uva to a fixed @iova. */
+static int ioas_map(int fd, uint32_t ioas, uint64_t iova, void *uva, uint64_t len)
+{
+	struct iommu_ioas_map cmd = {
+		.size = sizeof(cmd),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE,
+		.ioas_id = ioas, .user_va = (uintptr_t)uva, .length = len, .iova = iova,
+	};
+
+	return ioctl(fd, IOMMU_IOAS_MAP, &cmd) ? errno : 0;
+}
+
+/* IOMMU_IOAS_UNMAP: the bytes unmapped, or -errno. */
+static int64_t ioas_unmap(int fd, uint32_t ioas, uint64_t iova, uint64_t len)
+{
+	struct iommu_ioas_unmap cmd = {
+		.size = sizeof(cmd), .ioas_id = ioas, .iova = iova, .length = len,
+	};
+
+	return ioctl(fd, IOMMU_IOAS_UNMAP, &cmd) ? -errno : (int64_t)cmd.length;
+}
+
 static int destroy(int fd, uint32_t id)
 {
 	struct iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
@@ -610,6 +633,11 @@ TEST(nested)
 	assert_iotlb(&f, n1, a, a, a, a);
 	ASSERT_EQ(EBUSY, destroy(f.h.iommufd, n1));	/* the device is on it */
 	ASSERT_EQ(EBUSY, destroy(f.h.iommufd, f.h.parent));
+	/*
+	 * The unit holds the shadow IOAS too, unused as it is now: its ID
+	 * cannot be destroyed and come to name another IOAS meanwhile.
+	 */
+	ASSERT_EQ(EBUSY, destroy(f.h.iommufd, f.h.shadow));
 	ASSERT_EQ(1, stat(&f, KVM_VTD_STAT_HOST_HWPT_ALLOCS));
 
 	/* One page: one entry, one slot. */
@@ -691,6 +719,7 @@ TEST(nested)
 	rep.mock_domain_replace.pt_id = f.h.ioas;
 	ASSERT_EQ(0, ioctl(f.h.iommufd, IOMMU_TEST_CMD, &rep));
 	ASSERT_EQ(0, destroy(f.h.iommufd, f.h.parent));
+	ASSERT_EQ(0, destroy(f.h.iommufd, f.h.shadow));
 	close(f.fd);
 	kvm_vm_free(f.vm);
 	close(f.h.iommufd);
@@ -983,6 +1012,7 @@ TEST(vmm_input)
 	struct kvm_vtd_device d;
 	struct fixture f;
 	struct host h2;
+	void *page;
 	int efd;
 
 	setup(&f, guest_shadow, 0);
@@ -1034,7 +1064,16 @@ TEST(vmm_input)
 	ASSERT_EQ(EINVAL, attach_raw(f.fd, &d));
 	d.parent_hwpt_id = h2.parent;
 	ASSERT_EQ(ENOENT, dev_detach(f.fd, SID + 8));
+	/*
+	 * Attaching looks at the VMM's objects without side effects: a
+	 * mapping at the last page of the shadow IOAS's IOVA space survives.
+	 */
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, page);
+	ASSERT_EQ(0, ioas_map(h2.iommufd, h2.shadow, -4096ull, page, 4096));
 	ASSERT_EQ(0, attach_raw(f.fd, &d));
+	ASSERT_EQ(4096, ioas_unmap(h2.iommufd, h2.shadow, -4096ull, 4096));
+	munmap(page, 4096);
 	ASSERT_EQ(0, dev_detach(f.fd, SID + 8));
 	ASSERT_EQ(0, dev_detach(f.fd, SID));
 	ASSERT_EQ(ENOENT, dev_detach(f.fd, SID));

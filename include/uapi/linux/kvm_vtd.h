@@ -95,9 +95,11 @@
  * IOAS filled from the guest's second-stage (or legacy) tables, or the
  * shadow IOAS left empty (blocked) when the guest's entries are not present.
  * The device must be bound and attached in the iommufd (e.g. by VFIO) and
- * the unit initialized.  Errors: -EBUSY before INIT, -EINVAL for bad flags,
- * reserved fields, @pasid_bits above 20, a parent that is not a HWPT
- * (refused before the device moves) or a unit without CAP.CM (the unit
+ * the unit initialized.  While the device is attached, IOMMU_DESTROY of the
+ * parent, the shadow IOAS or a nested HWPT the unit made returns -EBUSY.
+ * Errors: -EBUSY before INIT, -EINVAL for bad flags, reserved fields,
+ * @pasid_bits above 20, a parent that is not a HWPT (refused before the
+ * device moves) or a unit without CAP.CM (the unit
  * shadows second-stage tables from the guest's IOTLB invalidations, which a
  * guest sends for new mappings only under caching mode), -EBADF for an fd
  * that is not an iommufd, -ENODEV for a dev_id the iommufd does not hold,
