@@ -111,7 +111,7 @@ static void vtd_hdev_destroy_nested(struct kvm_vtd *vtd, struct vtd_hdev *hd)
 
 	if (!hd->nested_id)
 		return;
-	rc = iommufd_ctx_hwpt_nested_destroy(hd->ictx, hd->nested_obj);
+	rc = iommufd_ctx_hwpt_destroy(hd->ictx, hd->nested_obj);
 	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_HWPT_DESTROYS);
 	trace_kvm_vtd_host_call(vtd->id, hd->cfg.sid, "hwpt-destroy", hd->nested_id, 0, rc);
 	/* On failure the object stays the context's, freed when it closes. */
@@ -342,7 +342,7 @@ static int vtd_hdev_nested(struct vtd_host_ctx *hc, struct vtd_hdev *hd,
 	if (!rc) {
 		rc = vtd_hdev_replace(vtd, hd, id, VTD_AT_NESTED);
 		if (rc) {
-			iommufd_ctx_hwpt_nested_destroy(hd->ictx, obj);
+			iommufd_ctx_hwpt_destroy(hd->ictx, obj);
 			kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_HWPT_DESTROYS);
 		}
 	} else {
@@ -361,22 +361,29 @@ static int vtd_hdev_nested(struct vtd_host_ctx *hc, struct vtd_hdev *hd,
 	return 0;
 }
 
-/* Move the device to the shadow IOAS (empty unless @mode is SHADOW). */
+/*
+ * Move the device to the shadow IOAS (empty unless @mode is SHADOW), through
+ * the HWPT on it that the unit allocated at attach: the move allocates
+ * nothing, so it does not fail for lack of memory.  If it fails all the
+ * same, the device stays where it was and says so (its mode is unchanged,
+ * the failure counted and reported to the guest as a fault); a nested
+ * HWPT it stays on is kept, and invalidated whole, never forgotten.
+ */
 static void vtd_hdev_to_ioas(struct vtd_host_ctx *hc, struct vtd_hdev *hd, u16 mode)
 {
 	struct kvm_vtd *vtd = hc->vtd;
 
 	if (hd->at != VTD_AT_IOAS &&
-	    vtd_hdev_replace(vtd, hd, hd->cfg.shadow_ioas_id, VTD_AT_IOAS))
-		mode = KVM_VTD_DEVICE_BLOCKED;	/* stays where it was; faults below */
+	    vtd_hdev_replace(vtd, hd, hd->ioas_hwpt_id, VTD_AT_IOAS)) {
+		vtd_host_fault(hc, hd, hd->xc.mode == VTD_XM_LEGACY ?
+			       VTD_FR_PAGING_ENTRY_INV : VTD_FR_SS_ACCESS, 0);
+		if (hd->at == VTD_AT_NESTED)
+			hd->inv_all = true;
+		return;
+	}
 	vtd_hdev_destroy_nested(vtd, hd);
 	vtd_shadow_clear(vtd, hd);
 	hd->mode = mode;
-	if (hd->at != VTD_AT_IOAS) {
-		vtd_host_fault(hc, hd, hd->xc.mode == VTD_XM_LEGACY ?
-			       VTD_FR_PAGING_ENTRY_INV : VTD_FR_SS_ACCESS, 0);
-		return;
-	}
 	if (mode == KVM_VTD_DEVICE_SHADOW)
 		vtd_shadow_sync(hc, hd, 0, U64_MAX);
 }
@@ -734,6 +741,9 @@ static bool vtd_hdev_dev_attached(struct kvm_vtd *vtd, const struct vtd_hdev *ne
 static void vtd_hdev_free(struct kvm_vtd *vtd, struct vtd_hdev *hd)
 {
 	vtd_hpasid_clear(vtd, hd);
+	/* Fails only if the device could not leave it; the context frees it. */
+	if (hd->ioas_hwpt_obj && iommufd_ctx_hwpt_destroy(hd->ictx, hd->ioas_hwpt_obj))
+		vtd_host_error(vtd, hd);
 	if (hd->shadow_obj)
 		iommufd_ctx_object_release(hd->ictx, hd->shadow_obj);
 	if (hd->parent_obj)
@@ -849,6 +859,21 @@ int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg)
 	if (IS_ERR(hd->parent_obj)) {
 		rc = -EINVAL;
 		hd->parent_obj = NULL;
+		goto out_free;
+	}
+	/*
+	 * Fail closed: the HWPT on the shadow IOAS the device goes to when the
+	 * guest blocks or shadows it, allocated now so that moving there later
+	 * needs no allocation.
+	 */
+	rc = iommufd_ctx_hwpt_paging_alloc(hd->ictx, d.dev_id, d.shadow_ioas_id,
+					   &hd->ioas_hwpt_id, &hd->ioas_hwpt_obj);
+	trace_kvm_vtd_host_call(vtd->id, d.sid, "hwpt-alloc-ioas", rc ? 0 : hd->ioas_hwpt_id,
+				d.shadow_ioas_id, rc);
+	if (rc) {
+		if (rc == -ENOENT)
+			rc = -ENODEV;
+		hd->ioas_hwpt_obj = NULL;
 		goto out_free;
 	}
 

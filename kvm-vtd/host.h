@@ -47,6 +47,9 @@ enum vtd_hdev_at {
  * @parent_obj: the VMM's nesting parent, held while attached, so its ID
  *	cannot come to name another object
  * @shadow_obj: the VMM's shadow IOAS, held likewise
+ * @ioas_hwpt_id: a HWPT on the shadow IOAS the unit allocated at attach:
+ *	moving the device there (shadow or blocked) allocates nothing
+ * @ioas_hwpt_obj: that HWPT, held
  * @xc: what the guest's structures said when @mode was decided
  * @host_errors: failed host calls
  * @reeval: pending: re-read the guest's structures
@@ -79,6 +82,8 @@ struct vtd_hdev {
 	struct iommufd_object *nested_obj;
 	struct iommufd_object *parent_obj;
 	struct iommufd_object *shadow_obj;
+	u32 ioas_hwpt_id;
+	struct iommufd_object *ioas_hwpt_obj;
 	struct vtd_xlate_ctx xc;
 	u32 host_errors;
 	bool reeval;

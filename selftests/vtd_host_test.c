@@ -1065,15 +1065,19 @@ TEST(vmm_input)
 	d.parent_hwpt_id = h2.parent;
 	ASSERT_EQ(ENOENT, dev_detach(f.fd, SID + 8));
 	/*
-	 * Attaching looks at the VMM's objects without side effects: a
-	 * mapping at the last page of the shadow IOAS's IOVA space survives.
+	 * Attaching looks at the VMM's objects without side effects.  The
+	 * shadow IOAS gets a HWPT for the device, so a mapping the device
+	 * cannot reach (the last IOVA page: beyond the mock's aperture) makes
+	 * the attach fail, and the mapping is still there (the old probe
+	 * unmapped that page and went on).
 	 */
 	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, page);
 	ASSERT_EQ(0, ioas_map(h2.iommufd, h2.shadow, -4096ull, page, 4096));
-	ASSERT_EQ(0, attach_raw(f.fd, &d));
+	ASSERT_EQ(EADDRINUSE, attach_raw(f.fd, &d));
 	ASSERT_EQ(4096, ioas_unmap(h2.iommufd, h2.shadow, -4096ull, 4096));
 	munmap(page, 4096);
+	ASSERT_EQ(0, attach_raw(f.fd, &d));
 	ASSERT_EQ(0, dev_detach(f.fd, SID + 8));
 	ASSERT_EQ(0, dev_detach(f.fd, SID));
 	ASSERT_EQ(ENOENT, dev_detach(f.fd, SID));

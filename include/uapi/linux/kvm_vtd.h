@@ -107,7 +107,8 @@
  * already attached, -EBUSY for a device (same iommufd and dev_id) already
  * attached under another source-id of this unit, -ENOSPC beyond
  * %KVM_VTD_MAX_DEVICES; -ENOMEM and other errors of the host's iommufd
- * calls are passed on.
+ * calls are passed on (e.g. -EADDRINUSE for a shadow IOAS holding
+ * mappings the device cannot reach: the unit gives it a HWPT there).
  *
  * KVM_DEV_VTD_DEVICE_DETACH (set): attr.addr points to a struct
  * kvm_vtd_device of which only @size, @flags and @sid are used.  The device
