@@ -297,6 +297,8 @@ TEST(caps_selection_abi)
 	ASSERT_EQ(EINVAL, errno);
 	ASSERT_EQ(-1, vtd_reg_set(fd, CAP, (cap & ~(0x3full << 48)) | (46ull << 48)));
 	ASSERT_EQ(EINVAL, errno);
+	ASSERT_EQ(-1, vtd_reg_set(fd, CAP, cap | (0x3full << 48)));	/* MAMV 63 */
+	ASSERT_EQ(EINVAL, errno);
 	ASSERT_EQ(-1, vtd_reg_set(fd, ECAP, (ecap & ~ECAP_QI) | ECAP_SMTS | ECAP_SLTS));
 	ASSERT_EQ(EINVAL, errno);
 	ASSERT_EQ(-1, vtd_reg_set(fd, ECAP, ecap | ECAP_SMTS));
@@ -405,6 +407,13 @@ static void guest_gcmd(void)
 	/* IVA is write-only. */
 	GUEST_ASSERT_EQ(rd64(R, iro), 0);
 	wr64(R, iro, 0x40000 | (CAP_MAMV(guest_cap) + 1));
+	wr64(R, iro + 8, IOTLB_IVT | IOTLB_IIRG(3));
+	GUEST_ASSERT_EQ(rd64(R, iro + 8) & (IOTLB_IVT | (3ull << 57)), 0);
+	/*
+	 * AM 63, the largest the field holds: refused before it is used (it
+	 * was a negative shift UBSAN reports), nothing invalidated.
+	 */
+	wr64(R, iro, 0x40000 | 63);
 	wr64(R, iro + 8, IOTLB_IVT | IOTLB_IIRG(3));
 	GUEST_ASSERT_EQ(rd64(R, iro + 8) & (IOTLB_IVT | (3ull << 57)), 0);
 	GUEST_SYNC(1);
