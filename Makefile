@@ -6,6 +6,7 @@
 #                     the module, the UAPI header, the selftests, kernel/patches/
 #   make test         build everything and run every test in the test VM
 #   make fuzz         each fuzz target of the pure model to 10M executions
+#   make bench        the selftest-level benchmark in the test VM
 #   make clean
 
 KDIR ?= $(shell bash -c '. scripts/lib.sh && kernel_dir')
@@ -16,7 +17,7 @@ SRCS := $(wildcard kvm-vtd/*.[ch] kvm-vtd/kunit/*.c) include/uapi/linux/kvm_vtd.
 TEST_SRCS := $(wildcard selftests/*.[ch])
 FUZZ_SRCS := $(wildcard fuzz/*.[ch] fuzz/shim/*.h fuzz/shim/*/*.h)
 
-.PHONY: modules check test fuzz clean
+.PHONY: modules check test fuzz bench clean
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
@@ -53,6 +54,9 @@ test:
 
 fuzz:
 	scripts/fuzz.sh --long
+
+bench:
+	scripts/bench.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean
