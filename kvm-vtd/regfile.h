@@ -2,10 +2,10 @@
 /*
  * kvm-vtd: the register file of one DMAR unit, as plain data and pure
  * functions.  Nothing here touches KVM, guest memory or locks: the caller
- * (mmio.c, fault.c, state.c) serializes every call with the unit's lock and
- * carries out the &struct vtd_events a call returns (interrupt messages,
- * translation-state switches, queue work) after dropping it.  KUnit drives
- * these functions directly (kunit/regfile_kunit.c).
+ * (mmio.c, events.c, qi.c, state.c, host.c) serializes every call with the
+ * unit's lock and carries out the &struct vtd_events a call returns
+ * (interrupt messages, translation-state switches, queue work).  KUnit and
+ * the fuzz targets (fuzz/) drive these functions directly.
  */
 #ifndef _KVM_VTD_REGFILE_H
 #define _KVM_VTD_REGFILE_H
