@@ -78,23 +78,32 @@ static void guest_code(int id)
 			fill_queue(&s);
 		for (i = 0; i < 256; i++) {
 			uint64_t r = xorshift(&s), v = xorshift(&s);
-			/* Mostly the registers with side effects. */
+			/* Mostly the registers with side effects; 8 or 4 bytes. */
 			uint32_t off = (r & 3) ? (r >> 8) % 0x100 : (r >> 8) % 0x400;
 
+			off &= r & 4 ? ~7u : ~3u;
 			/* Values: random, or sparse bits as drivers write. */
 			if (r & 0x10)
 				v &= xorshift(&s) & xorshift(&s);
 			/* The queue: only the queue page, one page, either width. */
 			if ((off & ~7u) == IQA)
 				v = (off & 4) ? 0 : queue_gpa | (v & IQA_DW);
+			/*
+			 * The unit's own event messages (fault, invalidation) go
+			 * to this guest: keep them fixed-delivery vectors, which
+			 * its software-disabled APIC drops.  Any delivery mode
+			 * (SMI, NMI, INIT) would end the guest, not test the host.
+			 */
+			if (off == FEDATA || off == IEDATA)
+				v &= 0xff;
+			else if ((off == FECTL || off == IECTL) && (r & 4))
+				v &= 0xff0000ffffffffull;
 			if (r & 4) {
-				off &= ~7u;
 				if (r & 8)
 					wr64(R, off, v);
 				else
 					(void)rd64(R, off);
 			} else {
-				off &= ~3u;
 				if (r & 8)
 					wr32(R, off, v);
 				else
