@@ -138,6 +138,7 @@ void vtd_cache_tlb_insert(struct vtd_cache *c, const struct vtd_xlate_ctx *xc,
 		c->evictions++;
 	e->valid = true;
 	e->first_stage = xc->first_stage;
+	e->width = xc->first_stage ? xc->width : 64;
 	e->dirty = write;
 	e->did = xc->did;
 	e->pasid = xc->pasid;
@@ -278,6 +279,8 @@ void vtd_cache_inv_iotlb(struct vtd_cache *c, u8 gran, u16 did, u64 addr, u8 am)
  *	decoder turns into a PASID-selective invalidation
  *
  * Drops the first-stage leaves of that domain and PASID (in the range).
+ * The descriptor names canonical addresses; a leaf is cached under its
+ * address without the sign bits, so the range is compared the same way.
  */
 void vtd_cache_inv_piotlb(struct vtd_cache *c, u8 gran, u16 did, u32 pasid, u64 addr, u8 am)
 {
@@ -288,7 +291,8 @@ void vtd_cache_inv_piotlb(struct vtd_cache *c, u8 gran, u16 did, u32 pasid, u64 
 
 		if (!e->valid || !e->first_stage || e->did != did || e->pasid != pasid)
 			continue;
-		if (gran == VTD_PIOTLB_PASID || tlb_overlaps(e, addr, am)) {
+		if (gran == VTD_PIOTLB_PASID ||
+		    tlb_overlaps(e, addr & GENMASK_ULL(e->width - 1, 0), am)) {
 			e->valid = false;
 			c->invalidated++;
 		}

@@ -47,6 +47,8 @@ struct vtd_ctx_cache_entry {
  *	PASID-based IOTLB descriptors; else second stage, invalidated by IOTLB
  *	descriptors
  * @dirty: first stage: the leaf's D bit was set by a write through it
+ * @width: first stage: the canonical width (48 or 57) whose sign bits the
+ *	leaf's address is stored without; 64 for second stage
  * @did: domain-id
  * @pasid: the PASID the mapping belongs to (0 in legacy mode)
  * @leaf: the leaf: input and output address, size, permissions, level
@@ -55,6 +57,7 @@ struct vtd_iotlb_entry {
 	bool valid;
 	bool first_stage;
 	bool dirty;
+	u8 width;
 	u16 did;
 	u32 pasid;
 	struct vtd_leaf leaf;

@@ -1142,7 +1142,7 @@ static void cache_scalable(struct kunit *test)
 {
 	struct env *e = new_sm_env(test);
 	struct vtd_cache *c = new_cache(test);
-	u64 iova = 0x12345678000ull;
+	u64 iova = 0x12345678000ull, hi;
 	struct vtd_xlate x;
 
 	set_pe(e, 0, PE_SS(2), 42, 0);
@@ -1172,6 +1172,19 @@ static void cache_scalable(struct kunit *test)
 	vtd_cache_inv_piotlb(c, VTD_PIOTLB_PASID, 7, 5, 0, 0);
 	KUNIT_EXPECT_FALSE(test, xc_(e, c, true, 5, iova, false).leaf_cached);
 	KUNIT_EXPECT_TRUE(test, xc_(e, c, false, 0, 0x5000, false).leaf_cached);
+
+	/*
+	 * A canonical-high address (kernel SVA) is cached without its sign
+	 * bits; the descriptor names it with them, and takes it all the same.
+	 */
+	set_entry(&e->mem, FS(0), 256, FS(1) | FS_PWU);
+	hi = 0xffff800000000000ull | (iova & ((1ull << 39) - 1));
+	KUNIT_EXPECT_EQ(test, xc_(e, c, true, 5, hi, false).gpa, 0x5555000);
+	KUNIT_EXPECT_TRUE(test, xc_(e, c, true, 5, hi, false).leaf_cached);
+	vtd_cache_inv_piotlb(c, VTD_PIOTLB_PAGE, 7, 5, hi + 0x1000, 0);	/* next page */
+	KUNIT_EXPECT_TRUE(test, xc_(e, c, true, 5, hi, false).leaf_cached);
+	vtd_cache_inv_piotlb(c, VTD_PIOTLB_PAGE, 7, 5, hi, 0);
+	KUNIT_EXPECT_FALSE(test, xc_(e, c, true, 5, hi, false).leaf_cached);
 
 	/*
 	 * IOTLB descriptors take first-stage leaves too: another domain's
