@@ -151,10 +151,14 @@ static void vtd_shadow_clear(struct kvm_vtd *vtd, struct vtd_hdev *hd)
 		vtd_shadow_unmap_run(vtd, hd, run);
 }
 
-/* A range walk's state: the run being built, and the first failure. */
+/*
+ * A range walk's state: the memslots it maps from, the run being built, and
+ * the first failure.
+ */
 struct vtd_shadow_walk {
 	struct vtd_host_ctx *hc;
 	struct vtd_hdev *hd;
+	struct kvm_memslots *slots;
 	u64 iova;
 	u64 hva;
 	u64 len;
@@ -212,17 +216,16 @@ static int vtd_shadow_emit(struct vtd_shadow_walk *sw)
  * overlaps, whatever size the leaf claims: a guest's 1 GiB leaves aimed
  * where no memory is cost the same as 4 KiB ones.
  *
- * Context: the kvm->srcu read side held (the memslots).
+ * Context: the kvm->srcu read side held (@sw->slots).
  */
 static int vtd_shadow_leaf(void *opaque, const struct vtd_leaf *leaf)
 {
 	struct vtd_shadow_walk *sw = opaque;
-	struct kvm_memslots *slots = kvm_memslots(sw->hc->vtd->kvm);
 	gfn_t start = leaf->gpa >> PAGE_SHIFT, end = start + (leaf->size >> PAGE_SHIFT);
 	struct kvm_memslot_iter iter;
 	int rc;
 
-	kvm_for_each_memslot_in_gfn_range(&iter, slots, start, end) {
+	kvm_for_each_memslot_in_gfn_range(&iter, sw->slots, start, end) {
 		struct kvm_memory_slot *slot = iter.slot;
 		gfn_t first = max(start, slot->base_gfn);
 		gfn_t last = min(end, slot->base_gfn + slot->npages);
@@ -265,7 +268,9 @@ static void vtd_shadow_sync(struct vtd_host_ctx *hc, struct vtd_hdev *hd, u64 fi
 			    u64 last)
 {
 	struct vtd_xlate_scratch *s = &hc->vtd->host_scratch->x;
-	struct vtd_shadow_walk sw = { .hc = hc, .hd = hd };
+	struct vtd_shadow_walk sw = {
+		.hc = hc, .hd = hd, .slots = kvm_memslots(hc->vtd->kvm),
+	};
 	u64 top = hd->xc.width >= 64 ? U64_MAX : BIT_ULL(hd->xc.width) - 1;
 	struct interval_tree_node *run;
 	int rc;
@@ -742,8 +747,14 @@ static void vtd_hdev_free(struct kvm_vtd *vtd, struct vtd_hdev *hd)
 {
 	vtd_hpasid_clear(vtd, hd);
 	/* Fails only if the device could not leave it; the context frees it. */
-	if (hd->ioas_hwpt_obj && iommufd_ctx_hwpt_destroy(hd->ictx, hd->ioas_hwpt_obj))
-		vtd_host_error(vtd, hd);
+	if (hd->ioas_hwpt_obj) {
+		int rc = iommufd_ctx_hwpt_destroy(hd->ictx, hd->ioas_hwpt_obj);
+
+		trace_kvm_vtd_host_call(vtd->id, hd->cfg.sid, "hwpt-destroy-ioas",
+					hd->ioas_hwpt_id, 0, rc);
+		if (rc)
+			vtd_host_error(vtd, hd);
+	}
 	if (hd->shadow_obj)
 		iommufd_ctx_object_release(hd->ictx, hd->shadow_obj);
 	if (hd->parent_obj)

@@ -18,8 +18,6 @@
 #include "vtd.h"
 
 /* Interrupt requests are DWORD writes in this range. */
-#define KVM_VTD_MSI_FIRST	0xfee00000ull
-#define KVM_VTD_MSI_LAST	0xfeefffffull
 
 static int kvm_vtd_ir_read(void *ctx, u64 gpa, void *buf, unsigned int len)
 {
@@ -68,7 +66,7 @@ int kvm_vtd_msi_translate_attr(struct kvm_vtd *vtd, void __user *uarg)
 	if ((t.flags & ~KVM_VTD_TRANSLATE_NO_FAULT) || t.reserved0 ||
 	    memchr_inv(t.reserved1, 0, sizeof(t.reserved1)))
 		return -EINVAL;
-	if (t.address < KVM_VTD_MSI_FIRST || t.address > KVM_VTD_MSI_LAST)
+	if (t.address < VTD_INTR_ADDR_FIRST || t.address > VTD_INTR_ADDR_LAST)
 		return -EINVAL;
 	if (!READ_ONCE(vtd->initialized))
 		return -EBUSY;

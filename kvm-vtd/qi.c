@@ -97,7 +97,7 @@ void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev)
 	u64 qsize = (u64)PAGE_SIZE << FIELD_GET(VTD_IQA_QS, rf->iqa);
 	u64 dsize = rf->iqa & VTD_IQA_DW ? VTD_DESC_SIZE_256 : VTD_DESC_SIZE;
 	u64 base = rf->iqa & VTD_IQA_IQA;
-	u64 ecap = vtd_rf_read64(rf, VTD_ECAP_REG);
+	u64 cap = vtd_rf_read64(rf, VTD_CAP_REG), ecap = vtd_rf_read64(rf, VTD_ECAP_REG);
 	u64 head = vtd_rf_read64(rf, VTD_IQH_REG);
 	u64 tail = vtd_rf_read64(rf, VTD_IQT_REG);
 	__le64 *page = vtd->qi_page;
@@ -140,7 +140,7 @@ void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev)
 		hi = le64_to_cpu(page[(head - start) / 8 + 1]);
 		err = vtd_desc_check_width(ecap, rf->rta, rf->iqa, lo);
 		if (!err)
-			err = vtd_desc_decode(vtd_rf_read64(rf, VTD_CAP_REG), ecap, lo, hi, &d);
+			err = vtd_desc_decode(cap, ecap, lo, hi, &d);
 		if (!err && dsize == VTD_DESC_SIZE_256 &&
 		    (page[(head - start) / 8 + 2] || page[(head - start) / 8 + 3]))
 			err = VTD_IQEI_RSVD;

@@ -280,6 +280,9 @@
  * remappable format (address bit 4 set) the address carries the handle and
  * the data the subhandle.
  */
+/* The interrupt address range: writes there are interrupts, never DMA. */
+#define VTD_INTR_ADDR_FIRST	0xfee00000ull
+#define VTD_INTR_ADDR_LAST	0xfeefffffull
 #define VTD_MSI_ADDR_BASE	GENMASK_ULL(31, 20)
 #define VTD_MSI_ADDR_BASE_VAL	0xfee
 #define VTD_MSI_ADDR_HANDLE_LO	GENMASK_ULL(19, 5)

@@ -46,14 +46,6 @@ static const struct vtd_walk_faults sm_fs_faults = {
 	VTD_FR_SM_WRITE, VTD_FR_SM_READ,
 };
 
-/*
- * The interrupt address range (VT-d spec, "Handling Requests to Interrupt
- * Address Range"): a translation whose output falls in it is blocked, so a
- * device's DMA write can never become an interrupt that skipped remapping.
- */
-#define VTD_INTR_ADDR_FIRST	0xfee00000ull
-#define VTD_INTR_ADDR_LAST	0xfeefffffull
-
 /* A request that passes through: 4 KiB pages, read and write. */
 static void vtd_identity(struct vtd_xlate *x)
 {
@@ -302,8 +294,10 @@ static u8 vtd_walk_one(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 }
 
 /*
- * An output range that overlaps the interrupt address range faults (LGN.4
- * in legacy mode, SGN.8 in scalable mode).  The whole leaf is checked, not
+ * An output range that overlaps the interrupt address range faults (VT-d
+ * spec, "Handling Requests to Interrupt Address Range": LGN.4 in legacy
+ * mode, SGN.8 in scalable mode), so a device's DMA write can never become
+ * an interrupt that skipped remapping.  The whole leaf is checked, not
  * just the requested page: the result tells the VMM the leaf's size, and a
  * VMM may map all of it.
  */
