@@ -330,17 +330,29 @@ static void ss_unmap(uint64_t l4, uint64_t iova)
  * with page-selective invalidations, rewrites the whole table and
  * invalidates the context, then clears the context entry.
  */
-static void guest_shadow(void)
+/*
+ * Legacy mode: a root table for bus 0 whose context entry for SID points at
+ * the 4-level second-stage table @l4 in domain DID, a queue and a status
+ * page.  Returns the root table and SID's context entry.
+ */
+static uint64_t legacy_setup(uint64_t l4, uint64_t **ce)
 {
-	uint64_t root = alloc_table(), ctx = alloc_table(), l4 = alloc_table();
-	uint64_t *ce = tva(ctx) + (SID & 0xff) * 2;
-	int i;
+	uint64_t root = alloc_table(), ctx = alloc_table();
 
+	*ce = tva(ctx) + (SID & 0xff) * 2;
 	queue = alloc_table();
 	status_gpa = alloc_table();
 	tva(root)[0] = ctx | 1;
-	ce[0] = l4 | 1;
-	ce[1] = 2 | (DID << 8);				/* AW 48-bit */
+	(*ce)[0] = l4 | 1;
+	(*ce)[1] = 2 | (DID << 8);			/* AW 48-bit */
+	return root;
+}
+
+static void guest_shadow(void)
+{
+	uint64_t l4 = alloc_table(), *ce, root = legacy_setup(l4, &ce);
+	int i;
+
 	for (i = 0; i < 512; i++)
 		ss_map(l4, IOVA + i * 4096ull, DATA_GPA + i * 4096ull);
 	enable(root, queue);
@@ -385,16 +397,10 @@ static void guest_shadow(void)
 
 static void guest_shadow_unbacked(void)
 {
-	uint64_t root = alloc_table(), ctx = alloc_table(), l4 = alloc_table();
+	uint64_t l4 = alloc_table(), *ce, root = legacy_setup(l4, &ce);
 	uint64_t l3 = alloc_table(), hostile = alloc_table();
-	uint64_t *ce = tva(ctx) + (SID & 0xff) * 2;
 	int i;
 
-	queue = alloc_table();
-	status_gpa = alloc_table();
-	tva(root)[0] = ctx | 1;
-	ce[0] = l4 | 1;
-	ce[1] = 2 | (DID << 8);				/* AW 48-bit */
 	tva(l4)[0] = l3 | 3;
 	tva(l3)[1] = 0 | BIT_ULL(7) | 3;		/* IOVA 1 GiB -> GPA 0 */
 	for (i = 1; i < 512; i++)
