@@ -11,19 +11,34 @@ log() { printf '[kvm-vtd] %s\n' "$*" >&2; }
 die() { printf '[kvm-vtd] error: %s\n' "$*" >&2; exit 1; }
 
 # The test kernel is keyed by what goes into it: the exact source package
-# version, the enabling patches and the config fragment.  Bump KEY_EPOCH when
+# version, the enabling patches and the config fragments.  Bump KEY_EPOCH when
 # the way the config is assembled (base defconfig, merge step) changes.
+#
+# Two variants share the patches: "debug" (the default; KASAN, lockdep,
+# kmemleak, UBSAN, lockup detectors: what the tests run on) and "fast"
+# (kernel/fast.config on top turns the debug options off: it boots in
+# seconds and hosts the nested Linux guests and the benchmarks).
 KEY_EPOCH=1
+kernel_fragments() {
+	case "${1:-debug}" in
+	debug) echo "$TOP/kernel/kvm-vtd.config" ;;
+	fast) echo "$TOP/kernel/kvm-vtd.config $TOP/kernel/fast.config" ;;
+	*) die "unknown kernel variant '$1' (debug or fast)" ;;
+	esac
+}
 kernel_key() {
-	local ver
+	local ver frags
+	frags=$(kernel_fragments "${1:-debug}")
 	ver=$(dpkg-query -W -f='${Version}' "$SRC_PKG" 2>/dev/null) ||
 		die "$SRC_PKG is not installed (run scripts/setup.sh)"
 	{
 		echo "epoch $KEY_EPOCH"
 		echo "source $SRC_PKG $ver"
-		cat "$TOP"/kernel/patches/*.patch "$TOP"/kernel/kvm-vtd.config
+		[ "${1:-debug}" = debug ] || echo "variant $1"
+		# shellcheck disable=SC2086
+		cat "$TOP"/kernel/patches/*.patch $frags
 	} | sha256sum | cut -c1-16
 }
 
-# Where the built kernel for the current key lives (in-tree build: it is KDIR).
-kernel_dir() { echo "$CACHE/kernel-$(kernel_key)"; }
+# Where the built kernel of a variant lives (in-tree build: it is KDIR).
+kernel_dir() { echo "$CACHE/kernel-$(kernel_key "${1:-debug}")"; }
