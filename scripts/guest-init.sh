@@ -4,7 +4,7 @@
 # PID 1 of the test VM (see scripts/vm.sh).  The root filesystem is the host's
 # own, read-only over 9p; results go to the 9p share tagged "results".  The
 # kernel passes VTD_TOP, VTD_KDIR and VTD_JOB (tests | demo | shell:CMD) in
-# the environment.  Whatever happens, the VM ends by rebooting at the end.
+# the environment (and whatever VTD_VM_ENV of scripts/vm.sh adds).  Whatever happens, the VM ends by rebooting at the end.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 # Scratch space lives under /run only: the host's tree (this script, the
 # build, maybe under /tmp) must stay visible, so nothing else is shadowed.
@@ -14,6 +14,8 @@ export TMPDIR=/run/tmp
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
+# Process substitution needs /dev/fd, which devtmpfs lacks.
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 mount -t tmpfs tmpfs /run
 mkdir -p $TMPDIR
 mount -t debugfs debugfs /sys/kernel/debug
@@ -40,7 +42,7 @@ log "kernel $(uname -r), $(nproc) cpus, job '$VTD_JOB'"
 
 load_modules() {
 	modprobe -d "$VTD_KDIR/mods" kvm_amd || return 1
-	insmod "$VTD_TOP/kvm-vtd.ko" || return 1
+	insmod "${VTD_KO:-$VTD_TOP/kvm-vtd.ko}" || return 1
 	[ -c /dev/kvm ] || { log "no /dev/kvm after loading kvm_amd"; return 1; }
 }
 
@@ -96,6 +98,13 @@ tests)
 	;;
 demo)
 	"$VTD_TOP/selftests/build/vtd_demo" 2>&1 | tee $OUT/demo.txt > /dev/console
+	finish done
+	;;
+nested:*)
+	# Nested Linux guests on this VM's KVM: the variants, comma-separated.
+	"$VTD_TOP/scripts/nested.sh" $OUT/nested ${VTD_JOB#nested:} \
+		> $OUT/nested_test.tap 2> $OUT/nested.err
+	echo $? > $OUT/nested_test.rc
 	finish done
 	;;
 shell:*)

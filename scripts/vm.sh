@@ -9,6 +9,9 @@
 # The serial console goes to OUTDIR/console.log (and to stderr with
 # VTD_VERBOSE=1).  Exits 0 when the guest powered off by itself, 2 on a hang
 # (killed after TIMEOUT_S), 3 when the guest did not finish its job.
+#
+# VTD_VM_SMP (default 2) sets the vCPUs; VTD_VM_ENV adds NAME=VALUE words to
+# the environment of the guest's init (e.g. VTD_KO, the module to load).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -41,7 +44,7 @@ cmdline+=" init=$TOP/scripts/guest-init.sh panic=-1 mitigations=off"
 # shadow range for 4 levels and report the 5-level direct map as a
 # wild-memory-access (seen at ~0.013 s of boot).  4-level paging avoids it.
 cmdline+=" no5lvl"
-cmdline+=" VTD_TOP=$TOP VTD_KDIR=$kdir \"VTD_JOB=$job\""
+cmdline+=" VTD_TOP=$TOP VTD_KDIR=$kdir \"VTD_JOB=$job\" ${VTD_VM_ENV:-}"
 
 # Single-threaded TCG.  With one host thread per vCPU (QEMU's default), a vCPU
 # sometimes executes the int3 of a text_poke_bp() that has already finished
@@ -51,7 +54,7 @@ cmdline+=" VTD_TOP=$TOP VTD_KDIR=$kdir \"VTD_JOB=$job\""
 # one thread do, for some guest speed.
 start=$(date +%s)
 timeout -k 10 "$limit" qemu-system-x86_64 \
-	-accel tcg,thread=single -cpu max -smp 2 -m 3G -no-reboot -nographic -monitor none -nic none \
+	-accel tcg,thread=single -cpu max -smp "${VTD_VM_SMP:-2}" -m 3G -no-reboot -nographic -monitor none -nic none \
 	-serial "file:$out/console.log" \
 	-kernel "$kdir/arch/x86/boot/bzImage" -append "$cmdline" \
 	-fsdev local,id=root,path=/,readonly=on,security_model=none,multidevs=remap \

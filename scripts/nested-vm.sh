@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# nested-vm.sh OUTDIR VARIANT[,VARIANT...]
+# nested-vm.sh --build     (only build what it needs)
+#
+# Boot the test VM at -smp 1 (a nested guest under single-threaded TCG needs
+# its vCPU to itself) with the "fast" test kernel (no KASAN: guests boot in
+# seconds) and run scripts/nested.sh in it: Debian's cloud kernel on the
+# patched QEMU + kvm-vtd.ko and on stock QEMU, and the bare-metal edu guest.
+# VTD_NESTED_KERNEL=debug hosts them on the debug (KASAN, lockdep) kernel
+# instead: slower, and the strongest check of the module.  Builds what it
+# needs first (each cached): the kernel, kvm-vtd.ko for it, the patched QEMU
+# and the guests.  Leaves OUTDIR/nested_test.tap, OUTDIR/dmesg.txt and
+# OUTDIR/nested/.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+build_only=0
+if [ "${1:-}" = --build ]; then
+	build_only=1
+else
+	out=$1 variants=$2
+fi
+kvariant=${VTD_NESTED_KERNEL:-fast}
+
+kdir=$("$TOP/scripts/build-kernel.sh" "$kvariant")
+qemu=$("$TOP/scripts/build-qemu.sh")
+guest=$("$TOP/scripts/build-guest-linux.sh")
+make -s -C "$TOP/guests/edu" OUT="$TOP/build/edu" >&2
+
+# kvm-vtd.ko for that kernel, built from a copy of the sources (the tree
+# itself holds the objects of scripts/build.sh's build).
+mod=$TOP/build/$kvariant-module
+mkdir -p "$mod"
+rsync -a --delete --exclude='*.o' --exclude='.*.cmd' --exclude='*.ko' \
+	--exclude='*.mod' --exclude='*.mod.c' "$TOP/Kbuild" "$TOP/kvm-vtd" "$TOP/include" "$mod/"
+make -C "$kdir" -s M="$mod" modules >&2
+[ $build_only = 0 ] || exit 0
+
+VTD_VM_SMP=1 VTD_VM_ENV="VTD_KO=$mod/kvm-vtd.ko VTD_QEMU=$qemu VTD_GUEST=$guest VTD_EDU=$TOP/build/edu/vtd-edu.elf" \
+	"$TOP/scripts/vm.sh" "$kdir" "$out" "nested:$variants" "${VTD_NESTED_VM_TIMEOUT:-2400}"
