@@ -7,6 +7,7 @@
 #   make test         build everything and run every test in the test VM
 #   make fuzz         each fuzz target of the pure model to 10M executions
 #   make bench        the selftest-level benchmark in the test VM
+#   make bench-nested a nested Linux guest on kvm-vtd, stock QEMU, no IOMMU
 #   make clean
 
 KDIR ?= $(shell bash -c '. scripts/lib.sh && kernel_dir')
@@ -17,7 +18,7 @@ SRCS := $(wildcard kvm-vtd/*.[ch] kvm-vtd/kunit/*.c) include/uapi/linux/kvm_vtd.
 TEST_SRCS := $(wildcard selftests/*.[ch])
 FUZZ_SRCS := $(wildcard fuzz/*.[ch] fuzz/shim/*.h fuzz/shim/*/*.h)
 
-.PHONY: modules check test fuzz bench clean
+.PHONY: modules check test fuzz bench bench-nested clean
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
@@ -57,6 +58,9 @@ fuzz:
 
 bench:
 	scripts/bench.sh
+
+bench-nested:
+	scripts/bench-nested.sh
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean

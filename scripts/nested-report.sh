@@ -42,6 +42,12 @@ for spec in "wall time, s (TCG: distorted)|seconds" \
 	    "guest accesses to the VT-d page|vtd_page_accesses" \
 	    "unit: register writes in kernel|reg_writes" \
 	    "unit: queue descriptors|qi_descriptors" \
+	    "  context-cache invalidations|cc_invalidations" \
+	    "  IOTLB invalidations|iotlb_invalidations" \
+	    "  PASID-cache invalidations|pc_invalidations" \
+	    "  PASID-IOTLB invalidations|piotlb_invalidations" \
+	    "  interrupt-entry-cache inv.|iec_invalidations" \
+	    "  invalidation waits|qi_waits" \
 	    "unit: translations (QEMU asked)|translations" \
 	    "unit: IOTLB hits|iotlb_hits" \
 	    "unit: table pages read (walks)|walk_pages_read" \

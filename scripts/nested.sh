@@ -9,7 +9,8 @@
 # Debian QEMU's own userspace intel-iommu (the control), and checks what the
 # guest did from its own console and from the host side.  A variant is
 # [edu-]BACKEND[-CONFIG]:
-#   BACKEND  kvm-vtd (patched QEMU, x-kvm-vtd=on) or qemu (stock QEMU)
+#   BACKEND  kvm-vtd (patched QEMU, x-kvm-vtd=on), qemu (stock QEMU) or
+#            none (stock QEMU, no IOMMU: the benchmarks' floor)
 #   linux    Debian's 6.12 cloud kernel reads a virtio-blk disk through
 #            translation; CONFIG legacy, lazy, pt, scalable, scalable-fl,
 #            ir, ir-x2apic
@@ -17,6 +18,7 @@
 #            QEMU's edu device, the I/O APIC and the PIT; CONFIG none, or
 #            migrate (saved half-way, restored into a new QEMU)
 #   refusals what the patched QEMU must refuse at startup, and its messages
+# A suffix @N names a repetition (the benchmark runs each variant N times).
 # Prints TAP on stdout; per variant it leaves OUTDIR/<variant>.console and
 # OUTDIR/<variant>.stats (exit counts and the unit's counters).
 #
@@ -43,12 +45,13 @@ check() { local what=$1; shift; if "$@"; then ok "$what"; else notok "$what"; fi
 
 # VARIANT -> guest, backend, intel-iommu options, machine, guest cmdline.
 variant_def() {
-	local v=$1
+	local v=${1%@*}
 	guest=linux
 	case "$v" in edu-*) guest=edu; v=${v#edu-} ;; esac
 	case "$v" in
 	kvm-vtd*) backend=kvm-vtd; v=${v#kvm-vtd} ;;
 	qemu*) backend=qemu; v=${v#qemu} ;;
+	none*) [ $guest = linux ] || return 1; backend=none; v=${v#none} ;;
 	*) return 1 ;;
 	esac
 	v=${v#-}
@@ -75,7 +78,8 @@ variant_def() {
 		ir-x2apic) iommu=intremap=on,eim=on ir=1 ;;
 		*) return 1 ;;
 		esac
-		append="console=ttyS0 intel_iommu=on $append tsc=reliable no_timer_check lpj=4000000 panic=-1"
+		[ $backend = none ] && append="intel_iommu=off $append" || append="intel_iommu=on $append"
+		append="console=ttyS0 $append tsc=reliable no_timer_check lpj=4000000 panic=-1"
 	fi
 	[ "$backend" = kvm-vtd ] && iommu=x-kvm-vtd=on,$iommu
 	return 0
@@ -138,6 +142,7 @@ start_qemu() {
 	# the stock one uses.
 	[ "$backend" = kvm-vtd ] && qemu=("$VTD_QEMU" -L /usr/share/seabios -L /usr/share/qemu)
 	dev=(-device "intel-iommu,$iommu")
+	[ "$backend" = none ] && dev=()
 	if [ "$guest" = edu ]; then
 		boot=(-kernel "$VTD_EDU" -device edu)
 		[ -n "$append" ] && boot+=(-append "$append")
@@ -288,6 +293,11 @@ run_variant() {
 		fi
 	else
 		check "$v ($secs s): guest finished" grep -q 'VTD-GUEST: done' "$con"
+	fi
+	if [ "$backend" = none ]; then
+		check "$v: disk read without an IOMMU matches (buffered and direct I/O)" \
+			[ "$(grep -c "VTD-GUEST: sha256 $disk_sum" "$con")" = 2 ]
+	elif [ "$guest" = linux ]; then
 		check "$v: driver found the unit at 0xfed90000" \
 			grep -q 'DMAR: dmar0: reg_base_addr fed90000' "$con"
 		check "$v: driver uses queued invalidation" \
@@ -304,7 +314,9 @@ run_variant() {
 				grep -Eq 'VTD-GUEST: irq .*[1-9][0-9]* +IR-PCI-MSIX' "$con"
 		fi
 	fi
-	if [ "$backend" = kvm-vtd ]; then
+	if [ "$backend" = none ]; then
+		:
+	elif [ "$backend" = kvm-vtd ]; then
 		# ... of a guest that did access it
 		check "$v: 0 userspace exits for the VT-d register page" \
 			awk '$1 == "vtd_page_userspace_exits" && $2 == 0 {z = 1}
