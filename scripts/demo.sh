@@ -26,7 +26,7 @@ echo "=== A real guest: Linux 6.12's intel-iommu driver on QEMU + kvm-vtd ==="
 variants=kvm-vtd-legacy,qemu-legacy
 "$TOP/scripts/nested-vm.sh" "$out/nested-vm" "$variants" >&2 ||
 	die "the nested-guest VM failed"
-grep -E '^(not )?ok ' "$out/nested-vm/nested_test.tap" | sed 's/^/    /'
+grep -E '^(not )?ok |^# disk:' "$out/nested-vm/nested_test.tap" | sed 's/^/    /'
 echo
 "$TOP/scripts/nested-report.sh" "$out/nested-vm/nested" ${variants//,/ }
 ! grep -q '^not ok' "$out/nested-vm/nested_test.tap" || die "a nested-guest check failed"

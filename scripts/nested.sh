@@ -37,6 +37,7 @@ REGS_HI=$((0xfed91000))
 disk=$TMPDIR/disk.img
 dd if=/dev/urandom of="$disk" bs=1M count=16 status=none
 disk_sum=$(sha256sum "$disk" | cut -d' ' -f1)
+echo "# disk: 16 MiB of random data, sha256 $disk_sum (computed in the test VM)"
 
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
