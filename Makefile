@@ -3,7 +3,8 @@
 #   make [KDIR=...]   build kvm-vtd.ko against the test kernel (default: the
 #                     cached build of scripts/build-kernel.sh)
 #   make check        W=1 + sparse build, kernel-doc, checkpatch --strict on
-#                     the module, the UAPI header, the selftests, kernel/patches/
+#                     the module, the UAPI header, the selftests, kernel/patches/,
+#                     and QEMU's checkpatch on qemu/patches/
 #   make test         build everything and run every test in the test VM
 #   make fuzz         each fuzz target of the pure model to 10M executions
 #   make bench        the selftest-level benchmark in the test VM
@@ -14,6 +15,7 @@ KDIR ?= $(shell bash -c '. scripts/lib.sh && kernel_dir')
 PWD := $(CURDIR)
 
 CHECKPATCH := $(KDIR)/scripts/checkpatch.pl --strict --quiet --root=$(KDIR)
+QEMU_SRC := $(shell bash -c '. scripts/lib.sh && echo $$CACHE')/qemu-source-*
 SRCS := $(wildcard kvm-vtd/*.[ch] kvm-vtd/kunit/*.c) include/uapi/linux/kvm_vtd.h
 TEST_SRCS := $(wildcard selftests/*.[ch])
 FUZZ_SRCS := $(wildcard fuzz/*.[ch] fuzz/shim/*.h fuzz/shim/*/*.h)
@@ -48,6 +50,16 @@ check:
 	@# tracked file for a source file (as with -f), not for a patch.
 	cd $(KDIR) && $(CHECKPATCH) --ignore FILE_PATH_CHANGES \
 		$(abspath $(wildcard kernel/patches/*.patch))
+	@# The QEMU series against QEMU's own checkpatch, from the source tree
+	@# scripts/build-qemu.sh unpacks (skipped, and said so, before that).
+	@q=$$(ls -d $(QEMU_SRC)/tree 2>/dev/null | head -n 1); \
+	if [ -n "$$q" ]; then \
+		$$q/scripts/checkpatch.pl --no-tree $(wildcard qemu/patches/*.patch) | \
+			tee .checkpatch-qemu.log; \
+		! grep -q '^\(ERROR\|WARNING\)' .checkpatch-qemu.log; \
+	else \
+		echo "qemu/patches: not checked (run scripts/build-qemu.sh first)"; \
+	fi
 	@echo "make check: clean"
 
 test:
