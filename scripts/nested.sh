@@ -34,12 +34,16 @@ TR=/sys/kernel/tracing
 REGS_LO=$((0xfed90000))
 REGS_HI=$((0xfed91000))
 
+# The patched QEMU runs from its build tree: point it at the firmware the
+# stock one uses.
+PATCHED_QEMU=("$VTD_QEMU" -L /usr/share/seabios -L /usr/share/qemu)
+
 disk=$TMPDIR/disk.img
 dd if=/dev/urandom of="$disk" bs=1M count=16 status=none
 disk_sum=$(sha256sum "$disk" | cut -d' ' -f1)
 echo "# disk: 16 MiB of random data, sha256 $disk_sum (computed in the test VM)"
 
-n=0 failed=0
+n=0 failed=0 copiers=()
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else notok "$what"; fi; }
@@ -139,9 +143,7 @@ start_qemu() {
 	shift
 	local -a qemu dev boot
 	qemu=(/usr/bin/qemu-system-x86_64)
-	# The patched QEMU runs from its build tree: point it at the firmware
-	# the stock one uses.
-	[ "$backend" = kvm-vtd ] && qemu=("$VTD_QEMU" -L /usr/share/seabios -L /usr/share/qemu)
+	[ "$backend" = kvm-vtd ] && qemu=("${PATCHED_QEMU[@]}")
 	dev=(-device "intel-iommu,$iommu")
 	[ "$backend" = none ] && dev=()
 	if [ "$guest" = edu ]; then
@@ -156,8 +158,11 @@ start_qemu() {
 		rm -f "$TMPDIR/$name.$f.in" "$TMPDIR/$name.$f.out"
 		mkfifo "$TMPDIR/$name.$f.in" "$TMPDIR/$name.$f.out"
 	done
+	# (a QEMU that fails to start never opens them: stop_qemu ends these)
 	cat "$TMPDIR/$name.ser.out" >> "$con" &
+	copiers+=($!)
 	cat "$TMPDIR/$name.mon.out" > "$TMPDIR/$name.monlog" &
+	copiers+=($!)
 	# -no-shutdown: the guest's power-off stops it, so the unit's counters
 	# can still be read before QEMU is told to quit.
 	# A fixed x86-64 baseline CPU: with -cpu host (TCG's "max" in the test
@@ -180,6 +185,11 @@ stop_qemu() {
 	kill $qpid 2>/dev/null
 	wait $qpid 2>/dev/null
 	exec {mon_fd}>&- {ser_fd}>&-
+	sleep 0.2
+	# Whatever QEMU wrote is copied by now; a copier still waiting for a
+	# QEMU that never opened its FIFO would wait for ever.
+	[ ${#copiers[@]} -eq 0 ] || kill "${copiers[@]}" 2>/dev/null
+	copiers=()
 	sleep 0.2
 }
 
@@ -335,7 +345,7 @@ run_variant() {
 
 # What the patched QEMU must refuse, each with a message that says why.
 refusals() {
-	local q=("$VTD_QEMU" -L /usr/share/seabios -L /usr/share/qemu -accel kvm -S
+	local q=("${PATCHED_QEMU[@]}" -accel kvm -S
 		 -nographic -vga none -nic none -monitor none -serial none)
 	refused() { # NAME MESSAGE QEMU-ARGS...
 		local name=$1 msg=$2 log
