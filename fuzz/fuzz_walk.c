@@ -310,13 +310,24 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 				break;
 			{
 				struct vtd_sm_ctx ce;
+				u32 next, max;
+				int rc;
 
 				if (vtd_sm_context(&mem.gm, &cfg, take(&in, 2), s.page, &ce))
 					break;
 				st[0] = take(&in, 3) & 0xfffff;
 				st[1] = st[0] + (take(&in, 2) & 0x3fff);
-				vtd_pasid_range_walk(&mem.gm, &cfg, &ce, st[0], st[1], dir, table,
-						     pasid_hook, st);
+				/* A budget of 0-7 pages (0: none): a stop says where to go on. */
+				max = take(&in, 1) & 7;
+				mem.gm.pages_read = 0;
+				rc = vtd_pasid_range_walk(&mem.gm, &cfg, &ce, st[0], st[1], dir,
+							  table, pasid_hook, st, max, &next);
+				CHECK(rc != -EAGAIN || (next > st[0] && next <= st[1]),
+				      "next %u outside %u-%u", next, (unsigned int)st[0],
+				      (unsigned int)st[1]);
+				CHECK(!max || mem.gm.pages_read <= (max > 2 ? max : 2),
+				      "PASID budget %u, read %llu",
+				      max, (unsigned long long)mem.gm.pages_read);
 			}
 			break;
 		default:	/* the configuration changes: a switch flushes all */

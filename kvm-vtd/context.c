@@ -319,6 +319,8 @@ int vtd_pasid_entry(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
  *	directory and table entries are present and valid; a non-zero return
  *	stops the walk and is returned
  * @opaque: passed to @fn
+ * @max_pages: directory and table pages the walk may read (0: no limit)
+ * @next: out: where to go on when the walk stopped for @max_pages
  *
  * The range is clipped to the directory (2^(PDTS + 7) tables of 64 PASIDs).
  * Reads each directory page the range touches once and the table page of
@@ -327,12 +329,17 @@ int vtd_pasid_entry(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
  * that cannot be read are skipped, as is what an unreadable directory page
  * points to.  Yields between table pages.
  *
- * Return: 0, or what @fn returned.
+ * Return: 0, what @fn returned, or -EAGAIN when the next step would read
+ * more than @max_pages pages (the first step always runs, so at most
+ * max(@max_pages, 2) are read): @next is the first PASID not visited, and a
+ * walk from there (with the same @last) finishes the range.
  */
 int vtd_pasid_range_walk(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 			 const struct vtd_sm_ctx *ce, u32 first, u32 last, __le64 *dir,
-			 __le64 *table, vtd_pasid_hook fn, void *opaque)
+			 __le64 *table, vtd_pasid_hook fn, void *opaque, u64 max_pages,
+			 u32 *next)
 {
+	u64 start = gm->pages_read;
 	u64 nr_dir = 1ull << (ce->pdts + 7), dir_page = ~0ull;
 	u64 d, d_last = min_t(u64, last / PASIDS_PER_TABLE, nr_dir - 1);
 	bool dir_ok = false, dir_fpd;
@@ -342,6 +349,15 @@ int vtd_pasid_range_walk(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 	int rc;
 
 	for (d = first / PASIDS_PER_TABLE; first <= last && d <= d_last; d++) {
+		/*
+		 * Both pages a step may read must fit in the budget; the first
+		 * step always runs, so a resumed walk always gets further.
+		 */
+		if (max_pages && d != first / PASIDS_PER_TABLE &&
+		    gm->pages_read - start + 2 > max_pages) {
+			*next = max_t(u32, first, d * PASIDS_PER_TABLE);
+			return -EAGAIN;
+		}
 		dea = ce->pasid_dir + d * sizeof(u64);
 		if ((dea & ~0xfffull) != dir_page) {
 			dir_page = dea & ~0xfffull;

@@ -152,6 +152,65 @@ void kvm_vtd_apply_locked(struct kvm_vtd *vtd, struct vtd_events *ev)
 	kvm_vtd_host_flush(vtd, ev);
 }
 
+/**
+ * kvm_vtd_defer() - the exit ran out of work: go on at the next access
+ * @vtd: the unit
+ *
+ * Context: kvm_vtd.lock held.
+ */
+void kvm_vtd_defer(struct kvm_vtd *vtd)
+{
+	lockdep_assert_held(&vtd->lock);
+	if (vtd->deferred)
+		return;
+	vtd->deferred = true;
+	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_WORK_DEFERRED);
+	trace_kvm_vtd_defer(vtd->id, true, vtd_rf_read64(&vtd->rf, VTD_IQH_REG),
+			    vtd->host_pending);
+}
+
+/**
+ * kvm_vtd_resume_locked() - start a guest register access
+ * @vtd: the unit
+ * @ev: zeroed events; what the resumed work raises is added
+ *
+ * Gives the exit its work budget and first goes on with what an earlier
+ * exit left: the invalidation queue from IQH (a wait whose host work was
+ * not done, or descriptors past the budget), then the host programming.
+ * A guest that polls for a wait's completion keeps accessing the page (as
+ * Linux reads FSTS between polls), so the work gets done over its exits.
+ *
+ * Context: kvm_vtd.lock and the kvm->srcu read side held, in a vCPU.
+ */
+void kvm_vtd_resume_locked(struct kvm_vtd *vtd, struct vtd_events *ev)
+{
+	lockdep_assert_held(&vtd->lock);
+	vtd->work = VTD_EXIT_WORK;
+	if (!vtd->deferred)
+		return;
+	vtd->deferred = false;
+	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_WORK_RESUMED);
+	trace_kvm_vtd_defer(vtd->id, false, vtd_rf_read64(&vtd->rf, VTD_IQH_REG),
+			    vtd->host_pending);
+	if (vtd_rf_read32(&vtd->rf, VTD_GSTS_REG) & VTD_GSTS_QIES)
+		kvm_vtd_qi_process(vtd, ev);
+	kvm_vtd_host_flush(vtd, ev);
+}
+
+/**
+ * kvm_vtd_events_add_irqs() - add the interrupts of one set of events to another
+ * @to: the events to deliver
+ * @from: events already applied
+ */
+void kvm_vtd_events_add_irqs(struct vtd_events *to, const struct vtd_events *from)
+{
+	if (from->flags & VTD_EV_FAULT_IRQ)
+		to->fault_msi = from->fault_msi;
+	if (from->flags & VTD_EV_INV_IRQ)
+		to->inv_msi = from->inv_msi;
+	to->flags |= from->flags & (VTD_EV_FAULT_IRQ | VTD_EV_INV_IRQ);
+}
+
 static void kvm_vtd_send(struct kvm_vtd *vtd, const struct vtd_msi *m,
 			 enum kvm_vtd_stat stat, const char *what)
 {

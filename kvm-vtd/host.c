@@ -35,12 +35,12 @@
  * iommufd's locks and the VMM's mmap_lock (pinning for shadow maps);
  * attach, detach and release also hold kvm->lock, outside kvm_vtd.lock.
  */
-#include <linux/interval_tree.h>
 #include <linux/iommufd.h>
 #include <linux/kvm_host.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <uapi/linux/iommufd.h>
+#include <asm/kvm_page_track.h>
 
 #include "host.h"
 #include "trace.h"
@@ -70,8 +70,14 @@ struct vtd_mock_inv {
 	u32 iotlb_id;
 };
 
-static void vtd_host_fault(struct vtd_host_ctx *hc, struct vtd_hdev *hd, u8 reason,
-			   u64 addr)
+/**
+ * vtd_host_fault() - report a failed host programming to the guest
+ * @hc: the flush
+ * @hd: the device
+ * @reason: the fault reason the guest sees
+ * @addr: the address it concerns, or 0
+ */
+void vtd_host_fault(struct vtd_host_ctx *hc, struct vtd_hdev *hd, u8 reason, u64 addr)
 {
 	struct kvm_vtd *vtd = hc->vtd;
 	struct vtd_fault f = {
@@ -119,181 +125,6 @@ static void vtd_hdev_destroy_nested(struct kvm_vtd *vtd, struct vtd_hdev *hd)
 		vtd_host_error(vtd, hd);
 	hd->nested_id = 0;
 	hd->nested_obj = NULL;
-}
-
-/* Shadow IOAS: the runs the unit mapped, each unmapped whole. */
-
-static void vtd_shadow_unmap_run(struct kvm_vtd *vtd, struct vtd_hdev *hd,
-				 struct interval_tree_node *run)
-{
-	u64 len = run->last - run->start + 1;
-	unsigned long unmapped;
-	int rc;
-
-	rc = iommufd_ctx_ioas_unmap(hd->ictx, hd->cfg.shadow_ioas_id, run->start, len,
-				    &unmapped);
-	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_SHADOW_UNMAP_CALLS);
-	atomic64_add(unmapped, &vtd->stats[KVM_VTD_STAT_SHADOW_UNMAP_BYTES]);
-	trace_kvm_vtd_shadow(vtd->id, hd->cfg.sid, false, run->start, len, 0, rc);
-	if (rc)
-		vtd_host_error(vtd, hd);
-	interval_tree_remove(run, &hd->runs);
-	hd->nr_runs--;
-	hd->shadow_bytes -= len;
-	kfree(run);
-}
-
-static void vtd_shadow_clear(struct kvm_vtd *vtd, struct vtd_hdev *hd)
-{
-	struct interval_tree_node *run;
-
-	while ((run = interval_tree_iter_first(&hd->runs, 0, ULONG_MAX)))
-		vtd_shadow_unmap_run(vtd, hd, run);
-}
-
-/*
- * A range walk's state: the memslots it maps from, the run being built, and
- * the first failure.
- */
-struct vtd_shadow_walk {
-	struct vtd_host_ctx *hc;
-	struct vtd_hdev *hd;
-	struct kvm_memslots *slots;
-	u64 iova;
-	u64 hva;
-	u64 len;
-	u32 flags;
-	int err;
-};
-
-static int vtd_shadow_emit(struct vtd_shadow_walk *sw)
-{
-	struct kvm_vtd *vtd = sw->hc->vtd;
-	struct vtd_hdev *hd = sw->hd;
-	struct interval_tree_node *run = NULL;
-	int rc;
-
-	if (!sw->len)
-		return 0;
-	if (hd->nr_runs >= VTD_SHADOW_RUNS_MAX) {
-		rc = -ENOSPC;
-	} else {
-		run = kzalloc(sizeof(*run), GFP_KERNEL_ACCOUNT);
-		rc = run ? 0 : -ENOMEM;
-	}
-	if (!rc) {
-		rc = iommufd_ctx_ioas_map(hd->ictx, hd->cfg.shadow_ioas_id, sw->iova,
-					  u64_to_user_ptr(sw->hva), sw->len, sw->flags);
-		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_SHADOW_MAP_CALLS);
-		trace_kvm_vtd_shadow(vtd->id, hd->cfg.sid, true, sw->iova, sw->len, sw->hva, rc);
-	}
-	if (rc) {
-		kfree(run);
-		vtd_host_error(vtd, hd);
-		vtd_host_fault(sw->hc, hd, hd->xc.mode == VTD_XM_LEGACY ?
-			       VTD_FR_PAGING_ENTRY_INV : VTD_FR_SS_ACCESS, sw->iova);
-		sw->err = rc;
-		sw->len = 0;
-		return rc;
-	}
-	atomic64_add(sw->len, &vtd->stats[KVM_VTD_STAT_SHADOW_MAP_BYTES]);
-	run->start = sw->iova;
-	run->last = sw->iova + sw->len - 1;
-	interval_tree_insert(run, &hd->runs);
-	hd->nr_runs++;
-	hd->shadow_bytes += sw->len;
-	sw->len = 0;
-	return 0;
-}
-
-/*
- * One leaf of the guest's table: map what memslots back, coalescing with
- * the previous leaf when IOVA, HVA and access continue.  GPAs without a
- * memslot are left unmapped: DMA there aborts on the host as it would
- * fault on real hardware.
- *
- * The cost is one memslot-tree lookup plus one step per memslot the leaf
- * overlaps, whatever size the leaf claims: a guest's 1 GiB leaves aimed
- * where no memory is cost the same as 4 KiB ones.
- *
- * Context: the kvm->srcu read side held (@sw->slots).
- */
-static int vtd_shadow_leaf(void *opaque, const struct vtd_leaf *leaf)
-{
-	struct vtd_shadow_walk *sw = opaque;
-	gfn_t start = leaf->gpa >> PAGE_SHIFT, end = start + (leaf->size >> PAGE_SHIFT);
-	struct kvm_memslot_iter iter;
-	int rc;
-
-	kvm_for_each_memslot_in_gfn_range(&iter, sw->slots, start, end) {
-		struct kvm_memory_slot *slot = iter.slot;
-		gfn_t first = max(start, slot->base_gfn);
-		gfn_t last = min(end, slot->base_gfn + slot->npages);
-		u64 iova = leaf->iova + ((first - start) << PAGE_SHIFT);
-		u64 hva, n = (last - first) << PAGE_SHIFT;
-		u32 flags = 0;
-
-		if (slot->flags & KVM_MEMSLOT_INVALID)
-			continue;
-		hva = __gfn_to_hva_memslot(slot, first);
-		if (leaf->perm & VTD_PERM_R)
-			flags |= IOMMU_IOAS_MAP_READABLE;
-		if ((leaf->perm & VTD_PERM_W) && !(slot->flags & KVM_MEM_READONLY))
-			flags |= IOMMU_IOAS_MAP_WRITEABLE;
-		/* Continuing IOVA, HVA and access: one run (a hole breaks it). */
-		if (sw->len && sw->iova + sw->len == iova && sw->hva + sw->len == hva &&
-		    sw->flags == flags) {
-			sw->len += n;
-			continue;
-		}
-		rc = vtd_shadow_emit(sw);
-		if (rc)
-			return rc;
-		if (flags) {
-			sw->iova = iova;
-			sw->hva = hva;
-			sw->len = n;
-			sw->flags = flags;
-		}
-	}
-	return 0;
-}
-
-/*
- * Make the shadow IOAS mirror the guest's table over [@first, @last].  Runs
- * that overlap the range are unmapped whole (iommufd does not split them)
- * and the range grows to cover them before it is walked again.
- */
-static void vtd_shadow_sync(struct vtd_host_ctx *hc, struct vtd_hdev *hd, u64 first,
-			    u64 last)
-{
-	struct vtd_xlate_scratch *s = &hc->vtd->host_scratch->x;
-	struct vtd_shadow_walk sw = {
-		.hc = hc, .hd = hd, .slots = kvm_memslots(hc->vtd->kvm),
-	};
-	u64 top = hd->xc.width >= 64 ? U64_MAX : BIT_ULL(hd->xc.width) - 1;
-	struct interval_tree_node *run;
-	int rc;
-
-	for (run = interval_tree_iter_first(&hd->runs, first, last); run;
-	     run = interval_tree_iter_next(run, first, last)) {
-		first = min_t(u64, first, run->start);
-		last = max_t(u64, last, run->last);
-	}
-	while ((run = interval_tree_iter_first(&hd->runs, first, last)))
-		vtd_shadow_unmap_run(hc->vtd, hd, run);
-
-	if (current->mm != hc->vtd->kvm->mm || first > top)
-		return;
-	rc = vtd_range_walk(&hc->g.gm, &hc->cfg, &hd->xc, &s->walk, first, min(last, top),
-			    vtd_shadow_leaf, &sw, VTD_SHADOW_WALK_PAGES);
-	if (!rc)
-		vtd_shadow_emit(&sw);
-	else if (!sw.err && s->walk.err == VTD_WALK_BUDGET)
-		/* A table this big (or this loopy) is not shadowed past here. */
-		vtd_host_fault(hc, hd, hd->xc.mode == VTD_XM_LEGACY ?
-			       VTD_FR_PAGING_ENTRY_INV : VTD_FR_SS_ACCESS, s->walk.fault_addr);
-	/* Other walk errors leave the bad part unmapped, which blocks it. */
 }
 
 /* Nested: the HWPT data the host IOMMU takes for the guest's PASID entry. */
@@ -389,8 +220,8 @@ static void vtd_hdev_to_ioas(struct vtd_host_ctx *hc, struct vtd_hdev *hd, u16 m
 	vtd_hdev_destroy_nested(vtd, hd);
 	vtd_shadow_clear(vtd, hd);
 	hd->mode = mode;
-	if (mode == KVM_VTD_DEVICE_SHADOW)
-		vtd_shadow_sync(hc, hd, 0, U64_MAX);
+	/* Shadow: the flush walks the whole space (vtd_shadow_take()). */
+	hd->sync_all = mode == KVM_VTD_DEVICE_SHADOW;
 }
 
 static void vtd_hdev_to_parent(struct vtd_host_ctx *hc, struct vtd_hdev *hd)
@@ -447,8 +278,17 @@ static void vtd_hdev_evaluate(struct vtd_host_ctx *hc, struct vtd_hdev *hd)
 		vtd_shadow_clear(vtd, hd);
 		hd->mode = mode;
 		break;
+	case KVM_VTD_DEVICE_SHADOW:
+		/*
+		 * An unchanged context keeps its mappings (a context-cache
+		 * invalidation does not invalidate the IOTLB: the guest follows
+		 * a change with IOTLB invalidations, which the unit notes as
+		 * usual); a changed one replays the whole space.
+		 */
+		if (hd->mode == mode && !memcmp(&hd->xc, &xc, sizeof(xc)))
+			break;
+		fallthrough;
 	default:
-		/* Shadow: a context change replays the whole space. */
 		hd->xc = xc;
 		vtd_hdev_to_ioas(hc, hd, mode);
 		break;
@@ -486,63 +326,111 @@ static void vtd_hdev_invalidate(struct vtd_host_ctx *hc, struct vtd_hdev *hd)
 	}
 }
 
+/* Charge the flush's work to the exit. */
+static void vtd_host_charge(struct vtd_host_ctx *hc)
+{
+	struct kvm_vtd *vtd = hc->vtd;
+	u64 walk_pages = hc->g.gm.pages_read - hc->ctx_pages;
+
+	vtd->work -= vtd_host_work(hc);
+	atomic64_add(walk_pages, &vtd->stats[KVM_VTD_STAT_WALK_PAGES_READ]);
+	atomic64_add(hc->g.gm.walks, &vtd->stats[KVM_VTD_STAT_WALKS]);
+	atomic64_add(hc->g.gm.leaves, &vtd->stats[KVM_VTD_STAT_WALK_LEAVES]);
+}
+
 /**
  * kvm_vtd_host_flush() - program the host for what was noted
  * @vtd: the unit
  * @ev: the caller's events; faults for failed host calls are added
  *
- * Re-evaluates the devices noted by a switch or a context/PASID-cache
- * invalidation, syncs the noted shadow ranges and sends each nested
- * device's collected invalidations in one call.
+ * First takes away, for every device, what the noted switches and
+ * invalidations revoke: re-evaluates the devices they name, unmaps the
+ * shadow runs they name and sends each nested device's collected
+ * invalidations in one call.  That is never deferred.  Then gives back,
+ * within what is left of the exit's work budget (&kvm_vtd.work): walks
+ * the unmapped shadow ranges again and re-reads the PASID caches.  What
+ * the budget does not cover stays noted for the next exit.
  *
  * Context: kvm_vtd.lock held; takes the kvm->srcu read side; may sleep.
+ * Return: true when nothing is left, false when work was deferred.
  */
-void kvm_vtd_host_flush(struct kvm_vtd *vtd, struct vtd_events *ev)
+bool kvm_vtd_host_flush(struct kvm_vtd *vtd, struct vtd_events *ev)
 {
-	struct vtd_host_ctx hc = { .vtd = vtd, .ev = ev };
+	struct vtd_host_ctx hc = { .vtd = vtd, .ev = ev, .budget = vtd->work };
 	struct vtd_hdev *hd;
-	u32 nested, i;
+	bool done = true;
+	u32 nested;
 	int idx;
 
 	lockdep_assert_held(&vtd->lock);
 	if (!vtd->host_pending)
-		return;
+		return true;
 	vtd->host_pending = false;
 
 	kvm_vtd_gmem_init(vtd, &hc.g);
 	kvm_vtd_xlate_cfg(vtd, &hc.cfg);
 	idx = srcu_read_lock(&vtd->kvm->srcu);
+	/* Taking away: every device, whatever the budget. */
 	list_for_each_entry(hd, &vtd->hdevs, node) {
-		/* Up to 64 devices, each possibly a full sync: yield between. */
+		/* Up to 64 devices: yield between. */
 		cond_resched();
 		if (hd->reeval) {
 			nested = hd->nested_id;
 			vtd_hdev_evaluate(&hc, hd);
-			/* A shadow device was synced whole; a new HWPT is clean. */
-			hd->sync_all = false;
-			hd->nr_sync = 0;
+			hc.calls++;
+			/* A new HWPT is clean. */
 			if (hd->nested_id != nested)
 				hd->inv_all = false, hd->nr_inv = 0;
+			hd->reeval = false;
 		}
-		if (hd->mode == KVM_VTD_DEVICE_SHADOW) {
-			if (hd->sync_all)
-				vtd_shadow_sync(&hc, hd, 0, U64_MAX);
-			for (i = 0; !hd->sync_all && i < hd->nr_sync; i++)
-				vtd_shadow_sync(&hc, hd, hd->sync[i].first, hd->sync[i].last);
-		}
-		if (hd->mode == KVM_VTD_DEVICE_NESTED && (hd->inv_all || hd->nr_inv))
-			vtd_hdev_invalidate(&hc, hd);
-		vtd_hpasid_sync(&hc, hd);
-		hd->reeval = false;
+		if (hd->mode == KVM_VTD_DEVICE_SHADOW)
+			vtd_shadow_take(&hc, hd);
 		hd->sync_all = false;
 		hd->nr_sync = 0;
+		if (hd->mode == KVM_VTD_DEVICE_NESTED && (hd->inv_all || hd->nr_inv)) {
+			vtd_hdev_invalidate(&hc, hd);
+			hc.calls++;
+		}
 		hd->inv_all = false;
 		hd->nr_inv = 0;
 	}
+	/* Giving back: as far as the budget goes. */
+	list_for_each_entry(hd, &vtd->hdevs, node) {
+		cond_resched();
+		if (!vtd_shadow_give(&hc, hd) || !vtd_hpasid_sync(&hc, hd)) {
+			done = false;
+			break;
+		}
+	}
 	srcu_read_unlock(&vtd->kvm->srcu, idx);
-	atomic64_add(hc.g.gm.pages_read - hc.ctx_pages, &vtd->stats[KVM_VTD_STAT_WALK_PAGES_READ]);
-	atomic64_add(hc.g.gm.walks, &vtd->stats[KVM_VTD_STAT_WALKS]);
-	atomic64_add(hc.g.gm.leaves, &vtd->stats[KVM_VTD_STAT_WALK_LEAVES]);
+	vtd_host_charge(&hc);
+	if (!done) {
+		vtd->host_pending = true;
+		kvm_vtd_defer(vtd);
+	}
+	return done;
+}
+
+/**
+ * kvm_vtd_host_finish() - program the host for everything noted (VMM calls)
+ * @vtd: the unit
+ * @ev: the caller's events
+ *
+ * For attribute calls (attach, restore, reset): flushes budget after budget,
+ * yielding between, until nothing is left or the task is dying (then the
+ * rest waits for the guest's next exit, with less access meanwhile).
+ *
+ * Context: kvm_vtd.lock held; in the VMM's task.
+ */
+void kvm_vtd_host_finish(struct kvm_vtd *vtd, struct vtd_events *ev)
+{
+	lockdep_assert_held(&vtd->lock);
+	for (;;) {
+		vtd->work = VTD_EXIT_WORK;
+		if (kvm_vtd_host_flush(vtd, ev) || fatal_signal_pending(current))
+			break;
+		cond_resched();
+	}
 }
 
 /**
@@ -714,6 +602,50 @@ void kvm_vtd_host_note(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *i
 		}
 		vtd->host_pending = true;
 	}
+}
+
+/*
+ * A memslot is being deleted (the VMM's KVM_SET_USER_MEMORY_REGION, under
+ * kvm->slots_lock, once no vCPU can reach it): no device may keep DMA
+ * access to its pages, which the VMM may unmap next.
+ */
+static void kvm_vtd_slot_removed(gfn_t gfn, unsigned long nr_pages,
+				 struct kvm_page_track_notifier_node *node)
+{
+	struct kvm_vtd *vtd = container_of(node, struct kvm_vtd, track);
+	struct vtd_hdev *hd;
+
+	mutex_lock(&vtd->lock);
+	list_for_each_entry(hd, &vtd->hdevs, node) {
+		if (!hd->nr_runs)
+			continue;
+		vtd_shadow_slot_gone(vtd, hd, gfn << PAGE_SHIFT, (u64)nr_pages << PAGE_SHIFT);
+		/* What other memslots back there is mapped again next exit. */
+		if (hd->nr_remap || hd->sync_all) {
+			vtd->host_pending = true;
+			vtd->deferred = true;
+		}
+	}
+	trace_kvm_vtd_host_call(vtd->id, 0, "memslot-delete", 0, gfn << PAGE_SHIFT, 0);
+	mutex_unlock(&vtd->lock);
+}
+
+/* Be told of memslot deletions from the first attach on. */
+static int kvm_vtd_track_slots(struct kvm_vtd *vtd)
+{
+	int rc;
+
+	lockdep_assert_held(&vtd->kvm->lock);
+	if (vtd->track_on)
+		return 0;
+	vtd->track.track_remove_region = kvm_vtd_slot_removed;
+	/* It walks the memslots to enable write tracking: keep them still. */
+	mutex_lock(&vtd->kvm->slots_lock);
+	rc = kvm_page_track_register_notifier(vtd->kvm, &vtd->track);
+	mutex_unlock(&vtd->kvm->slots_lock);
+	if (!rc)
+		vtd->track_on = true;
+	return rc;
 }
 
 static struct vtd_hdev *vtd_hdev_find(struct kvm_vtd *vtd, u16 sid)
@@ -888,6 +820,10 @@ int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg)
 		goto out_free;
 	}
 
+	rc = kvm_vtd_track_slots(vtd);
+	if (rc)
+		goto out_free;
+
 	mutex_lock(&vtd->lock);
 	if (vtd_hdev_find(vtd, d.sid)) {
 		rc = -EEXIST;
@@ -927,7 +863,7 @@ int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg)
 	vtd->nr_hdevs++;
 	hd->reeval = true;
 	vtd_hpasid_note_all(vtd, hd);
-	kvm_vtd_host_flush(vtd, &ev);
+	kvm_vtd_host_finish(vtd, &ev);
 	kvm_vtd_unlock_deliver(vtd, &ev);
 	return 0;
 
@@ -1050,6 +986,10 @@ void kvm_vtd_host_release(struct kvm_vtd *vtd)
 {
 	struct vtd_hdev *hd, *tmp;
 
+	/* Waits for a running notifier, which takes kvm_vtd.lock. */
+	if (vtd->track_on)
+		kvm_page_track_unregister_notifier(vtd->kvm, &vtd->track);
+	vtd->track_on = false;
 	mutex_lock(&vtd->lock);
 	list_for_each_entry_safe(hd, tmp, &vtd->hdevs, node)
 		vtd_hdev_teardown(vtd, hd);

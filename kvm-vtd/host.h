@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kvm-vtd: assigned devices (host.c), and their PASID cache (hpasid.c).
+ * kvm-vtd: assigned devices (host.c), their shadow IOAS (shadow.c) and their
+ * PASID cache (hpasid.c).
  *
  * Everything here is protected by kvm_vtd.lock.
  */
@@ -8,6 +9,7 @@
 #define _KVM_VTD_HOST_H
 
 #include <linux/rbtree.h>
+#include <linux/sizes.h>
 #include <linux/xarray.h>
 
 #include "vtd.h"
@@ -22,9 +24,23 @@ struct iommufd_ctx;
 #define VTD_PASID_BITS_MAX	20
 /* PASID-cache invalidations one device collects per flush before a global one. */
 #define VTD_HOST_PSYNC_MAX	8
-/* Shadow runs per device, and table pages per shadow sync. */
+/*
+ * Shadow runs per device; table pages one shadow re-walk may read in all
+ * (across exits) before the rest of the range is left unmapped.
+ */
 #define VTD_SHADOW_RUNS_MAX	65536
 #define VTD_SHADOW_WALK_PAGES	65536
+/* A shadow run never crosses a multiple of this IOVA (shadow.c). */
+#define VTD_SHADOW_WINDOW	SZ_2M
+
+/* What a guest table page read or a host call costs of VTD_EXIT_WORK. */
+#define VTD_WORK_PAGE		16
+
+/* An IOVA range, both ends included. */
+struct vtd_range {
+	u64 first;
+	u64 last;
+};
 
 /* Where the device is attached on the host. */
 enum vtd_hdev_at {
@@ -53,20 +69,26 @@ enum vtd_hdev_at {
  * @xc: what the guest's structures said when @mode was decided
  * @host_errors: failed host calls
  * @reeval: pending: re-read the guest's structures
- * @sync_all: pending: shadow: re-walk everything
+ * @sync_all: pending: shadow: unmap and re-walk everything
  * @nr_sync: pending: shadow: ranges in @sync
- * @sync: pending: shadow: ranges to re-walk
+ * @sync: pending: shadow: ranges an invalidation named, still mapped
+ * @nr_remap: shadow: ranges in @remap
+ * @remap: shadow: ranges unmapped and not walked again yet (shadow.c)
+ * @remap_pages: shadow: table pages read re-walking @remap since it was
+ *	last empty
  * @inv_all: pending: nested: invalidate everything
  * @nr_inv: pending: nested: entries in @inv
  * @inv_len: size of one entry of @inv: the host driver's invalidation data
  * @inv: pending: nested: host invalidation entries
- * @runs: shadow: mapped IOVA runs (&struct interval_tree_node)
+ * @runs: shadow: mapped IOVA runs (&struct vtd_shadow_run)
  * @nr_runs: shadow: entries in @runs
  * @shadow_bytes: shadow: bytes mapped
  * @pasids: the PASID cache: &struct vtd_hpasid by PASID (hpasid.c)
  * @nr_pasids: entries in @pasids
  * @pasid_gen: bumped by every PASID-cache sync
  * @psync_all: pending: re-read every PASID entry
+ * @psync_busy: a re-read of every entry stopped for the budget at @psync_next
+ * @psync_next: where that re-read goes on
  * @nr_psync: pending: PASID-cache invalidations in @psync
  * @psync: pending: PASID-cache invalidations (granularity, DID, PASID)
  */
@@ -89,10 +111,10 @@ struct vtd_hdev {
 	bool reeval;
 	bool sync_all;
 	u32 nr_sync;
-	struct {
-		u64 first;
-		u64 last;
-	} sync[VTD_HOST_SYNC_MAX];
+	struct vtd_range sync[VTD_HOST_SYNC_MAX];
+	u32 nr_remap;
+	struct vtd_range remap[VTD_HOST_SYNC_MAX];
+	u64 remap_pages;
 	bool inv_all;
 	u32 nr_inv;
 	u32 inv_len;
@@ -104,6 +126,8 @@ struct vtd_hdev {
 	u32 nr_pasids;
 	u32 pasid_gen;
 	bool psync_all;
+	bool psync_busy;
+	u32 psync_next;
 	u32 nr_psync;
 	struct vtd_inv_req psync[VTD_HOST_PSYNC_MAX];
 };
@@ -118,14 +142,37 @@ struct vtd_host_scratch {
 	__le64 table[VTD_TABLE_ENTRIES];
 };
 
-/* Everything a flush needs besides the device. */
+/**
+ * struct vtd_host_ctx - everything a flush needs besides the device
+ * @vtd: the unit
+ * @g: guest memory, counting what the flush read
+ * @cfg: the unit's translation state
+ * @ev: the caller's events (faults of failed host calls)
+ * @ctx_pages: of @g's pages, root/context/PASID structure pages
+ * @calls: host calls the flush made
+ * @budget: work the flush may do, from &kvm_vtd.work
+ */
 struct vtd_host_ctx {
 	struct kvm_vtd *vtd;
 	struct kvm_vtd_gmem g;
 	struct vtd_xlate_cfg cfg;
 	struct vtd_events *ev;
 	u64 ctx_pages;
+	u64 calls;
+	s64 budget;
 };
+
+/* The flush's work so far, in VTD_EXIT_WORK units. */
+static inline s64 vtd_host_work(const struct vtd_host_ctx *hc)
+{
+	return (hc->g.gm.pages_read + hc->calls) * VTD_WORK_PAGE + hc->g.gm.leaves;
+}
+
+/* Work the flush may still do: giving access back stops at 0. */
+static inline s64 vtd_host_work_left(const struct vtd_host_ctx *hc)
+{
+	return hc->budget - vtd_host_work(hc);
+}
 
 static inline void vtd_host_error(struct kvm_vtd *vtd, struct vtd_hdev *hd)
 {
@@ -133,10 +180,18 @@ static inline void vtd_host_error(struct kvm_vtd *vtd, struct vtd_hdev *hd)
 	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_ERRORS);
 }
 
+void vtd_host_fault(struct vtd_host_ctx *hc, struct vtd_hdev *hd, u8 reason, u64 addr);
+
+/* shadow.c */
+void vtd_shadow_clear(struct kvm_vtd *vtd, struct vtd_hdev *hd);
+void vtd_shadow_take(struct vtd_host_ctx *hc, struct vtd_hdev *hd);
+bool vtd_shadow_give(struct vtd_host_ctx *hc, struct vtd_hdev *hd);
+void vtd_shadow_slot_gone(struct kvm_vtd *vtd, struct vtd_hdev *hd, u64 gpa, u64 len);
+
 /* hpasid.c */
 void vtd_hpasid_note(struct kvm_vtd *vtd, struct vtd_hdev *hd, const struct vtd_inv_req *inv);
 void vtd_hpasid_note_all(struct kvm_vtd *vtd, struct vtd_hdev *hd);
-void vtd_hpasid_sync(struct vtd_host_ctx *hc, struct vtd_hdev *hd);
+bool vtd_hpasid_sync(struct vtd_host_ctx *hc, struct vtd_hdev *hd);
 void vtd_hpasid_clear(struct kvm_vtd *vtd, struct vtd_hdev *hd);
 int vtd_hpasid_list(struct kvm_vtd *vtd, struct vtd_hdev *hd, u32 first,
 		    struct kvm_vtd_pasid_info *out, u32 nr);

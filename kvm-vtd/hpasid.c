@@ -145,40 +145,61 @@ static void vtd_hpasid_drop(struct kvm_vtd *vtd, struct vtd_hdev *hd, struct vtd
 	kfree(e);
 }
 
-/* Re-read the entries @scope names (NULL: all), then drop what is gone. */
-static void vtd_hpasid_sync_one(struct vtd_host_ctx *hc, struct vtd_hdev *hd,
+/*
+ * Re-read the entries @scope names (NULL: all), then drop what is gone.
+ * A re-read of all of them stops when the budget runs out and goes on from
+ * &vtd_hdev.psync_next at the next call; one of a scope starts over.
+ *
+ * Return: true when done, false when the budget ran out.
+ */
+static bool vtd_hpasid_sync_one(struct vtd_host_ctx *hc, struct vtd_hdev *hd,
 				const struct vtd_sm_ctx *ce, const struct vtd_inv_req *scope)
 {
 	struct vtd_host_scratch *s = hc->vtd->host_scratch;
 	struct vtd_hpasid_walk w = { .vtd = hc->vtd, .hd = hd, .scope = scope };
-	u32 first = 0, last = U32_MAX, dev_last, rid;
+	u32 first = 0, last = U32_MAX, from, dev_last, rid, next;
+	u64 pages = max_t(s64, vtd_host_work_left(hc) / VTD_WORK_PAGE, 1);
 	struct vtd_hpasid *e;
 	unsigned long idx;
 	bool dev;
+	int rc;
 
-	hd->pasid_gen++;
 	if (scope && scope->actual == VTD_PC_PASID) {
 		first = scope->pasid;
 		last = scope->pasid;
 	}
+	from = first;
+	if (!scope && hd->psync_busy)
+		from = hd->psync_next;
+	else
+		hd->pasid_gen++;
 	if (ce) {
 		/* The PASIDs the device issues (with PASIDE), and RID_PASID. */
 		dev = ce->paside && hd->cfg.pasid_bits;
 		dev_last = dev ? BIT(hd->cfg.pasid_bits) - 1 : 0;
-		if (dev && first <= dev_last)
-			w.err = vtd_pasid_range_walk(&hc->g.gm, &hc->cfg, ce, first,
-						     min(last, dev_last), s->x.page, s->table,
-						     vtd_hpasid_fill, &w);
+		if (dev && from <= dev_last) {
+			rc = vtd_pasid_range_walk(&hc->g.gm, &hc->cfg, ce, from,
+						  min(last, dev_last), s->x.page, s->table,
+						  vtd_hpasid_fill, &w, pages, &next);
+			if (rc == -EAGAIN) {
+				hd->psync_busy = !scope;
+				hd->psync_next = next;
+				return false;
+			}
+			w.err = rc;
+		}
 		rid = VTD_RID_PASID;
 		if (!w.err && rid >= first && rid <= last && (!dev || rid > dev_last))
 			w.err = vtd_pasid_range_walk(&hc->g.gm, &hc->cfg, ce, rid, rid, s->x.page,
-						     s->table, vtd_hpasid_fill, &w);
+						     s->table, vtd_hpasid_fill, &w, 0, NULL);
 	}
+	hd->psync_busy = false;
 	if (w.err)
 		vtd_host_error(hc->vtd, hd);
 	xa_for_each_range(&hd->pasids, idx, e, first, last)
 		if (e->gen != hd->pasid_gen && vtd_hpasid_in_scope(scope, e->pasid, e->did))
 			vtd_hpasid_drop(hc->vtd, hd, e);
+	return true;
 }
 
 /**
@@ -186,19 +207,27 @@ static void vtd_hpasid_sync_one(struct vtd_host_ctx *hc, struct vtd_hdev *hd,
  * @hc: the flush
  * @hd: the device
  *
+ * Within the flush's budget: a sync that runs out becomes a re-read of
+ * every entry, which the next calls carry on from where it stopped.
+ *
  * Context: kvm_vtd.lock and the kvm->srcu read side held; may sleep.
+ * Return: true when nothing is left, false when the budget ran out.
  */
-void vtd_hpasid_sync(struct vtd_host_ctx *hc, struct vtd_hdev *hd)
+bool vtd_hpasid_sync(struct vtd_host_ctx *hc, struct vtd_hdev *hd)
 {
 	struct kvm_vtd *vtd = hc->vtd;
 	struct vtd_sm_ctx ce, *cep = NULL;
 	u64 before = hc->g.gm.pages_read;
+	bool done = true;
 	u32 i;
 
 	lockdep_assert_held(&vtd->lock);
 	if (!hd->psync_all && !hd->nr_psync)
-		return;
-	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_PASID_SYNCS);
+		return true;
+	if (vtd_host_work_left(hc) <= 0)
+		return false;
+	if (!hd->psync_busy)
+		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_PASID_SYNCS);
 	/* Without scalable-mode translation no PASID entry applies. */
 	if (hc->cfg.te && (hc->cfg.ecap & VTD_ECAP_SMTS) &&
 	    FIELD_GET(VTD_RTADDR_TTM, hc->cfg.rta) == VTD_RTADDR_TTM_SCALABLE &&
@@ -208,13 +237,21 @@ void vtd_hpasid_sync(struct vtd_host_ctx *hc, struct vtd_hdev *hd)
 	hc->ctx_pages += hc->g.gm.pages_read - before;
 	before = hc->g.gm.pages_read;
 	if (hd->psync_all)
-		vtd_hpasid_sync_one(hc, hd, cep, NULL);
-	for (i = 0; !hd->psync_all && i < hd->nr_psync; i++)
-		vtd_hpasid_sync_one(hc, hd, cep, &hd->psync[i]);
-	hd->psync_all = false;
-	hd->nr_psync = 0;
+		done = vtd_hpasid_sync_one(hc, hd, cep, NULL);
+	for (i = 0; done && !hd->psync_all && i < hd->nr_psync; i++) {
+		if (!vtd_hpasid_sync_one(hc, hd, cep, &hd->psync[i])) {
+			/* Too big for one exit: all of it, resumably. */
+			hd->psync_all = true;
+			done = false;
+		}
+	}
+	if (done) {
+		hd->psync_all = false;
+		hd->nr_psync = 0;
+	}
 	atomic64_add(hc->g.gm.pages_read - before, &vtd->stats[KVM_VTD_STAT_PASID_PAGES_READ]);
 	hc->ctx_pages += hc->g.gm.pages_read - before;
+	return done;
 }
 
 /**
@@ -232,6 +269,8 @@ void vtd_hpasid_note(struct kvm_vtd *vtd, struct vtd_hdev *hd, const struct vtd_
 		hd->psync_all = true;
 	else if (!hd->psync_all)
 		hd->psync[hd->nr_psync++] = *inv;
+	/* What a stopped re-read passed may have changed: start over. */
+	hd->psync_busy = false;
 	vtd->host_pending = true;
 }
 
@@ -246,6 +285,7 @@ void vtd_hpasid_note_all(struct kvm_vtd *vtd, struct vtd_hdev *hd)
 {
 	lockdep_assert_held(&vtd->lock);
 	hd->psync_all = true;
+	hd->psync_busy = false;
 	vtd->host_pending = true;
 }
 

@@ -128,6 +128,13 @@ static int kvm_vtd_set_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 		if (attr->attr != KVM_DEV_VTD_IR_EVENTFD)
 			return -ENXIO;
 		return kvm_vtd_ir_eventfd_set(vtd, u64_to_user_ptr(attr->addr));
+	case KVM_DEV_VTD_GRP_STATE:
+		if (attr->attr != KVM_DEV_VTD_STATE_RESTORE)
+			return -ENXIO;
+		mutex_lock(&dev->kvm->lock);
+		rc = kvm_vtd_state_restore(vtd, u64_to_user_ptr(attr->addr));
+		mutex_unlock(&dev->kvm->lock);
+		return rc;
 	}
 	return -ENXIO;
 }
@@ -190,6 +197,8 @@ static int kvm_vtd_has_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 		return attr->attr <= KVM_DEV_VTD_IR_EVENTFD ? 0 : -ENXIO;
 	case KVM_DEV_VTD_GRP_DEVICE:
 		return attr->attr <= KVM_DEV_VTD_DEVICE_PASIDS ? 0 : -ENXIO;
+	case KVM_DEV_VTD_GRP_STATE:
+		return attr->attr == KVM_DEV_VTD_STATE_RESTORE ? 0 : -ENXIO;
 	}
 	return -ENXIO;
 }

@@ -5,7 +5,8 @@
  * Guest accesses to the page are handled here, in vCPU context, and never
  * exit to userspace.  Naturally aligned 4- and 8-byte accesses go to the
  * register file (regfile.c); any other access is counted, traced, reads 0
- * and is otherwise dropped.
+ * and is otherwise dropped.  Every access first goes on with work an
+ * earlier exit left (kvm_vtd_resume_locked()).
  */
 #include <linux/kvm_host.h>
 
@@ -18,10 +19,21 @@ static struct kvm_vtd *to_vtd(struct kvm_io_device *iodev)
 	return container_of(iodev, struct kvm_vtd, regs_iodev);
 }
 
+/* Keep the high-water mark of the work one access did. */
+static void kvm_vtd_exit_end(struct kvm_vtd *vtd)
+{
+	s64 used = VTD_EXIT_WORK - vtd->work;
+
+	lockdep_assert_held(&vtd->lock);
+	if (used > atomic64_read(&vtd->stats[KVM_VTD_STAT_WORK_MAX]))
+		atomic64_set(&vtd->stats[KVM_VTD_STAT_WORK_MAX], used);
+}
+
 static int kvm_vtd_mmio_read(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev,
 			     gpa_t addr, int len, void *val)
 {
 	struct kvm_vtd *vtd = to_vtd(iodev);
+	struct vtd_events ev = {};
 	u32 offset;
 	u64 data;
 
@@ -36,8 +48,10 @@ static int kvm_vtd_mmio_read(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev,
 	}
 
 	mutex_lock(&vtd->lock);
+	kvm_vtd_resume_locked(vtd, &ev);
 	data = vtd_rf_read(&vtd->rf, offset, len);
-	mutex_unlock(&vtd->lock);
+	kvm_vtd_exit_end(vtd);
+	kvm_vtd_unlock_deliver(vtd, &ev);
 	if (len == 8)
 		*(u64 *)val = data;
 	else
@@ -52,7 +66,7 @@ static int kvm_vtd_mmio_write(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev
 			      gpa_t addr, int len, const void *val)
 {
 	struct kvm_vtd *vtd = to_vtd(iodev);
-	struct vtd_events ev;
+	struct vtd_events ev = {}, wev;
 	u32 offset;
 	u64 data;
 
@@ -70,8 +84,11 @@ static int kvm_vtd_mmio_write(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev
 	trace_kvm_vtd_mmio(vtd->id, true, offset, len, data);
 
 	mutex_lock(&vtd->lock);
-	vtd_rf_write(&vtd->rf, offset, len, data, &ev);
-	kvm_vtd_apply_locked(vtd, &ev);
+	kvm_vtd_resume_locked(vtd, &ev);
+	vtd_rf_write(&vtd->rf, offset, len, data, &wev);
+	kvm_vtd_apply_locked(vtd, &wev);
+	kvm_vtd_events_add_irqs(&ev, &wev);
+	kvm_vtd_exit_end(vtd);
 	kvm_vtd_unlock_deliver(vtd, &ev);
 	return 0;
 }

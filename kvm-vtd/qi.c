@@ -3,9 +3,12 @@
  * kvm-vtd: the invalidation queue.
  *
  * Runs in the vCPU that wrote IQT (or enabled the queue, or cleared IQE),
- * from IQH to IQT, reading the queue from guest memory one page at a time.
- * The work per register write is bounded by the queue size (at most 2^15
- * descriptors, 128 pages) and yields between pages.  A bad tail, a failed
+ * from IQH to IQT, reading the queue from guest memory one page at a time
+ * and yielding between pages.  Each descriptor costs the exit's work budget
+ * (&kvm_vtd.work) one unit, the host programming before a wait more: when
+ * the budget is gone the queue stops, IQH on the next descriptor (or on a
+ * wait whose host work is not done), and the next access to the register
+ * page goes on from there (kvm_vtd_resume_locked()).  A bad tail, a failed
  * fetch or an invalid descriptor sets FSTS.IQE with IQH left at the
  * descriptor that failed, as the architecture requires.
  *
@@ -51,7 +54,10 @@ static const struct {
 	[VTD_DESC_IEC] = { KVM_VTD_STAT_IEC_INVALIDATIONS, "qi-iec" },
 };
 
-/* Execute one valid descriptor: 0, or the IQEI code of its failure. */
+/*
+ * Execute one valid descriptor: 0, the IQEI code of its failure, or -EAGAIN
+ * for a wait whose host work the exit's budget did not cover.
+ */
 static int kvm_vtd_qi_exec(struct kvm_vtd *vtd, const struct vtd_desc *d,
 			   struct vtd_events *ev)
 {
@@ -64,8 +70,9 @@ static int kvm_vtd_qi_exec(struct kvm_vtd *vtd, const struct vtd_desc *d,
 		kvm_vtd_invalidate(vtd, d->type, &d->inv);
 		return 0;
 	}
-	/* The host must have done what the guest waits for. */
-	kvm_vtd_host_flush(vtd, ev);
+	/* The host must have done what the guest waits for: else, later. */
+	if (!kvm_vtd_host_flush(vtd, ev))
+		return -EAGAIN;
 	if (d->wait_sw) {
 		/*
 		 * A status write that no guest memory backs is a queue error
@@ -126,6 +133,11 @@ void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev)
 		 */
 		if (fatal_signal_pending(current))
 			break;
+		/* Out of budget: the next access goes on from IQH. */
+		if (vtd->work <= 0) {
+			kvm_vtd_defer(vtd);
+			break;
+		}
 		if (start != page_start) {
 			if (page_start != ~0ull)
 				cond_resched();
@@ -147,7 +159,13 @@ void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev)
 		trace_kvm_vtd_qi_desc(vtd->id, head, lo, hi, err);
 		if (err)
 			break;
+		vtd->work--;
 		err = kvm_vtd_qi_exec(vtd, &d, ev);
+		if (err == -EAGAIN) {
+			/* IQH stays on the wait; the flush deferred the rest. */
+			err = 0;
+			break;
+		}
 		if (err)
 			break;
 		kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_QI_DESCRIPTORS);

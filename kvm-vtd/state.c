@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm-vtd: KVM_DEV_VTD_GRP_REGS (feature selection, save/restore) and
- * KVM_DEV_VTD_CTRL_RESET.
+ * kvm-vtd: KVM_DEV_VTD_GRP_REGS (feature selection, save/restore),
+ * KVM_DEV_VTD_STATE_RESTORE and KVM_DEV_VTD_CTRL_RESET.
  */
 #include <linux/kvm_host.h>
+#include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "trace.h"
@@ -114,6 +116,20 @@ static int kvm_vtd_select_caps(struct kvm_vtd *vtd, u64 attr, u64 val)
 	return 0;
 }
 
+/*
+ * A restored queue with descriptors between IQH and IQT (saved while an
+ * exit's work was deferred) goes on at the guest's next access.
+ */
+static void kvm_vtd_restore_queue(struct kvm_vtd *vtd)
+{
+	struct vtd_regfile *rf = &vtd->rf;
+
+	lockdep_assert_held(&vtd->lock);
+	if ((vtd_rf_read32(rf, VTD_GSTS_REG) & VTD_GSTS_QIES) &&
+	    vtd_rf_read64(rf, VTD_IQH_REG) != vtd_rf_read64(rf, VTD_IQT_REG))
+		vtd->deferred = true;
+}
+
 /**
  * kvm_vtd_regs_set() - KVM_SET_DEVICE_ATTR on KVM_DEV_VTD_GRP_REGS
  * @vtd: the unit
@@ -148,10 +164,80 @@ int kvm_vtd_regs_set(struct kvm_vtd *vtd, u64 attr, u64 __user *uval)
 	rc = vtd_rf_set(&vtd->rf, attr, val);
 	trace_kvm_vtd_restore(vtd->id, attr, val, rc);
 	/* Restored state is new translation state: re-evaluate everything. */
-	if (!rc)
+	if (!rc) {
 		kvm_vtd_apply_locked(vtd, &ev);
+		kvm_vtd_host_finish(vtd, &ev);
+		kvm_vtd_restore_queue(vtd);
+	}
 	mutex_unlock(&vtd->lock);
 	kvm_vtd_unlock_vcpus(vtd->kvm);
+	return rc;
+}
+
+/**
+ * kvm_vtd_state_restore() - KVM_DEV_VTD_STATE_RESTORE: a whole state at once
+ * @vtd: the unit
+ * @uarg: the VMM's struct kvm_vtd_state
+ *
+ * Applies every register to a copy of the register file and, if all were
+ * accepted, installs it and switches the translation state once.  Fault
+ * and invalidation events that re-programming assigned devices raises are
+ * sent, not dropped.
+ *
+ * Context: kvm->lock held.
+ * Return: 0 or a negative errno, see the UAPI header.
+ */
+int kvm_vtd_state_restore(struct kvm_vtd *vtd, void __user *uarg)
+{
+	struct kvm_vtd_state __user *us = uarg;
+	struct vtd_events ev = {
+		.flags = VTD_EV_DMAR_SWITCH | VTD_EV_IR_TABLE,
+		.switch_reason = VTD_SWITCH_RESTORE,
+	};
+	struct kvm_vtd_state hdr;
+	struct kvm_vtd_reg *regs;
+	struct vtd_regfile *rf;
+	int rc = 0;
+	u32 i;
+
+	lockdep_assert_held(&vtd->kvm->lock);
+	if (copy_from_user(&hdr, us, sizeof(hdr)))
+		return -EFAULT;
+	if (hdr.flags || !hdr.nr || hdr.nr > KVM_VTD_STATE_REGS_MAX)
+		return -EINVAL;
+	if (!vtd->initialized)
+		return -EBUSY;
+	regs = vmemdup_array_user(us->regs, hdr.nr, sizeof(*regs));
+	if (IS_ERR(regs))
+		return PTR_ERR(regs);
+	rf = kvmalloc(sizeof(*rf), GFP_KERNEL_ACCOUNT);
+	if (!rf) {
+		rc = -ENOMEM;
+		goto out_free;
+	}
+	rc = kvm_vtd_lock_vcpus(vtd->kvm);
+	if (rc)
+		goto out_free;
+	mutex_lock(&vtd->lock);
+	*rf = vtd->rf;
+	for (i = 0; i < hdr.nr && !rc; i++) {
+		rc = vtd_rf_set(rf, regs[i].offset, regs[i].value);
+		trace_kvm_vtd_restore(vtd->id, regs[i].offset, regs[i].value, rc);
+	}
+	if (rc) {
+		mutex_unlock(&vtd->lock);
+		goto out_unlock_vcpus;
+	}
+	vtd->rf = *rf;
+	kvm_vtd_apply_locked(vtd, &ev);
+	kvm_vtd_host_finish(vtd, &ev);
+	kvm_vtd_restore_queue(vtd);
+	kvm_vtd_unlock_deliver(vtd, &ev);
+out_unlock_vcpus:
+	kvm_vtd_unlock_vcpus(vtd->kvm);
+out_free:
+	kvfree(rf);
+	kvfree(regs);
 	return rc;
 }
 
@@ -179,6 +265,7 @@ int kvm_vtd_reset(struct kvm_vtd *vtd)
 	vtd_rf_reset(&vtd->rf, vtd_rf_read64(&vtd->rf, VTD_CAP_REG),
 		     vtd_rf_read64(&vtd->rf, VTD_ECAP_REG));
 	kvm_vtd_apply_locked(vtd, &ev);
+	kvm_vtd_host_finish(vtd, &ev);
 	mutex_unlock(&vtd->lock);
 	kvm_vtd_unlock_vcpus(vtd->kvm);
 	return 0;

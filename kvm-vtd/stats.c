@@ -65,6 +65,10 @@ static const char * const kvm_vtd_stat_names[KVM_VTD_STAT_NR] = {
 	[KVM_VTD_STAT_IEC_HITS]		= "iec_hits",
 	[KVM_VTD_STAT_IEC_MISSES]	= "iec_misses",
 	[KVM_VTD_STAT_IR_CHANGES]	= "ir_changes",
+	[KVM_VTD_STAT_WORK_DEFERRED]	= "work_deferred",
+	[KVM_VTD_STAT_WORK_RESUMED]	= "work_resumed",
+	[KVM_VTD_STAT_SHADOW_SLOT_UNMAPS] = "shadow_slot_unmaps",
+	[KVM_VTD_STAT_WORK_MAX]		= "work_max",
 };
 
 /**

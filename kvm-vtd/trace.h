@@ -383,6 +383,25 @@ DEFINE_EVENT(kvm_vtd_store, kvm_vtd_restore,
 	     TP_ARGS(id, where, val, rc));
 
 /*
+ * An exit ran out of its work budget and left work (@defer true), or an
+ * access goes on with it (false): where the queue stands, whether host
+ * programming is left.
+ */
+TRACE_EVENT(kvm_vtd_defer,
+	    TP_PROTO(int id, bool defer, u64 iqh, bool host),
+	    TP_ARGS(id, defer, iqh, host),
+	    TP_STRUCT__entry(__field(int, id)
+			     __field(bool, defer)
+			     __field(u64, iqh)
+			     __field(bool, host)),
+	    TP_fast_assign(__entry->id = id;
+			   __entry->defer = defer;
+			   __entry->iqh = iqh;
+			   __entry->host = host),
+	    TP_printk("vtd%d %s iqh 0x%llx host %d", __entry->id,
+		      __entry->defer ? "defer" : "resume", __entry->iqh, __entry->host));
+
+/*
  * An assigned device's host attachment changes: to the nesting parent (0),
  * a nested HWPT (1) or the shadow IOAS (2), by ID (@pt_id -> the HWPT).
  */

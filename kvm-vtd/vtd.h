@@ -8,10 +8,14 @@
  *                        unit's configuration (ADDR, INIT) and device release;
  *                        KVM already holds it around create and release.
  *   kvm->slots_lock      taken inside kvm->lock to (un)register the register
- *                        page on the KVM MMIO bus.
+ *                        page on the KVM MMIO bus and to register the
+ *                        page-track notifier (host.c).
  *   vcpu->mutex          every vCPU's, trylocked inside kvm->lock by the
  *                        attribute calls that need the vCPUs stopped
  *                        (register restore, reset); see kvm_vtd_lock_vcpus().
+ *   kvm->slots_lock      also held by KVM around the page-track notifier
+ *                        that tells the unit of a memslot being deleted
+ *                        (host.c), which takes kvm_vtd.lock inside it.
  *   kvm->srcu            read side, around guest memory accesses.
  *   kvm_vtd.lock         the register file, the queue page buffer, the
  *                        translation-state generation, the translation
@@ -38,6 +42,12 @@
 #include <linux/mutex.h>
 #include <kvm/iodev.h>
 #include <linux/kvm_vtd.h>
+#include <asm/kvm_page_track.h>
+
+/* Shadow mappings must follow memslot deletion: kernel/patches/0006. */
+#ifndef CONFIG_KVM_EXTERNAL_WRITE_TRACKING
+#error "kvm-vtd needs CONFIG_KVM_EXTERNAL_WRITE_TRACKING=y"
+#endif
 
 #include "cache.h"
 #include "intremap.h"
@@ -45,6 +55,15 @@
 #include "walk.h"
 
 struct vtd_host_scratch;
+
+/*
+ * The work one guest exit may do beyond taking access away (which is never
+ * deferred): a queue descriptor costs 1, a leaf a host walk finds 1, a
+ * guest table page a host walk reads or a host call VTD_WORK_PAGE (host.h).
+ * What is left goes on at the next access to the register page
+ * (kvm_vtd_resume_locked()).
+ */
+#define VTD_EXIT_WORK		4096
 
 /**
  * struct kvm_vtd - one emulated DMAR unit
@@ -56,7 +75,7 @@ struct vtd_host_scratch;
  * @regs_iodev: the register page's device on KVM_MMIO_BUS
  * @debugfs: the unit's directory in the VM's debugfs directory, or NULL
  * @lock: protects @rf, @qi_page, @dmar_gen, @cache, @iec, @ir_eventfd,
- *	@hdevs, @nr_hdevs, @host_pending and @host_scratch
+ *	@hdevs, @nr_hdevs, @host_pending, @host_scratch, @work and @deferred
  * @rf: the register file
  * @qi_page: one page of the invalidation queue, as last read
  * @dmar_gen: bumped on every translation state switch; caches of
@@ -68,6 +87,13 @@ struct vtd_host_scratch;
  * @nr_hdevs: entries in @hdevs
  * @host_pending: some device in @hdevs has host work noted
  * @host_scratch: walk memory for host programming, allocated on first attach
+ * @work: what the current exit may still do (VTD_EXIT_WORK at its start,
+ *	see host.h), charged by queue descriptors and host programming
+ * @deferred: an exit ran out of @work and left queue descriptors or host
+ *	programming for the next access to the register page
+ * @track: the page-track notifier telling the unit of memslot deletions
+ * @track_on: @track is registered (from the first attach to release;
+ *	under kvm->lock)
  * @stats: counters, indexed by &enum kvm_vtd_stat
  * @fault_reasons: translation faults by fault reason (debugfs only)
  *
@@ -93,6 +119,10 @@ struct kvm_vtd {
 	unsigned int nr_hdevs;
 	bool host_pending;
 	struct vtd_host_scratch *host_scratch;
+	s64 work;
+	bool deferred;
+	struct kvm_page_track_notifier_node track;
+	bool track_on;
 	atomic64_t stats[KVM_VTD_STAT_NR];
 	atomic64_t fault_reasons[256];
 };
@@ -104,6 +134,9 @@ static inline void kvm_vtd_stat_inc(struct kvm_vtd *vtd, enum kvm_vtd_stat s)
 
 /* events.c */
 void kvm_vtd_apply_locked(struct kvm_vtd *vtd, struct vtd_events *ev);
+void kvm_vtd_resume_locked(struct kvm_vtd *vtd, struct vtd_events *ev);
+void kvm_vtd_defer(struct kvm_vtd *vtd);
+void kvm_vtd_events_add_irqs(struct vtd_events *to, const struct vtd_events *from);
 void kvm_vtd_unlock_deliver(struct kvm_vtd *vtd, struct vtd_events *ev);
 int kvm_vtd_record_fault(struct kvm_vtd *vtd, const struct vtd_fault *f);
 
@@ -136,11 +169,13 @@ int kvm_vtd_device_pasids(struct kvm_vtd *vtd, void __user *uarg);
 void kvm_vtd_host_release(struct kvm_vtd *vtd);
 void kvm_vtd_host_note(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *inv);
 void kvm_vtd_host_note_switch(struct kvm_vtd *vtd);
-void kvm_vtd_host_flush(struct kvm_vtd *vtd, struct vtd_events *ev);
+bool kvm_vtd_host_flush(struct kvm_vtd *vtd, struct vtd_events *ev);
+void kvm_vtd_host_finish(struct kvm_vtd *vtd, struct vtd_events *ev);
 
 /* state.c */
 int kvm_vtd_regs_get(struct kvm_vtd *vtd, u64 attr, u64 __user *uval);
 int kvm_vtd_regs_set(struct kvm_vtd *vtd, u64 attr, u64 __user *uval);
+int kvm_vtd_state_restore(struct kvm_vtd *vtd, void __user *uarg);
 int kvm_vtd_reset(struct kvm_vtd *vtd);
 
 /* mmio.c */

@@ -393,7 +393,8 @@ typedef int (*vtd_pasid_hook)(void *opaque, u32 pasid, const struct vtd_pasid_en
 
 int vtd_pasid_range_walk(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 			 const struct vtd_sm_ctx *ce, u32 first, u32 last, __le64 *dir,
-			 __le64 *table, vtd_pasid_hook fn, void *opaque);
+			 __le64 *table, vtd_pasid_hook fn, void *opaque, u64 max_pages,
+			 u32 *next);
 u8 vtd_resolve(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg, struct vtd_xlate *x,
 	       struct vtd_xlate_scratch *s, struct vtd_xlate_ctx *xc);
 int vtd_range_walk(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,

@@ -301,6 +301,9 @@ run_variant() {
 		if [ $migrate = 1 ]; then
 			check "$v: saved half-way and restored into a new QEMU" \
 				grep -q '^source_reg_writes' "$st"
+			# KVM_DEV_VTD_STATE_RESTORE: one switch, not one per register
+			check "$v: the restore switched the new unit's translation state once" \
+				awk '$1 == "dmar_switches" && $2 == 1 {f = 1} END {exit !f}' "$st"
 		fi
 	else
 		check "$v ($secs s): guest finished" grep -q 'VTD-GUEST: done' "$con"

@@ -189,7 +189,8 @@ TEST(unknown_group_attr)
 		{ KVM_DEV_VTD_GRP_ADDR, ~0ull },
 		{ KVM_DEV_VTD_GRP_CTRL, 2 },
 		{ KVM_DEV_VTD_GRP_STATS, 1 },
-		{ 6, 0 },
+		{ KVM_DEV_VTD_GRP_STATE, KVM_DEV_VTD_STATE_RESTORE + 1 },
+		{ 7, 0 },
 		{ 0xffffffffu, 0 },
 		/* No register there; no such internal register. */
 		{ KVM_DEV_VTD_GRP_REGS, 0x30 },
@@ -208,6 +209,7 @@ TEST(unknown_group_attr)
 		{ KVM_DEV_VTD_GRP_TRANSLATE, KVM_DEV_VTD_TRANSLATE, false },
 		{ KVM_DEV_VTD_GRP_TRANSLATE, KVM_DEV_VTD_TRANSLATE_MSI, false },
 		{ KVM_DEV_VTD_GRP_TRANSLATE, KVM_DEV_VTD_IR_EVENTFD, true },
+		{ KVM_DEV_VTD_GRP_STATE, KVM_DEV_VTD_STATE_RESTORE, true },
 	};
 	struct kvm_vm *vm = vm_create_barebones();
 	int fd = __kvm_create_device(vm, KVM_DEV_TYPE_INTEL_VTD);

@@ -610,8 +610,37 @@ static struct pasid_seen pasid_walk(struct kunit *test, struct env *e, u32 first
 	e->mem.gm.pages_read = 0;
 	KUNIT_EXPECT_EQ(test, vtd_pasid_range_walk(&e->mem.gm, &e->cfg, &ce, first, last,
 						   e->s->page, e->s->walk.tables[0],
-						   pasid_seen_fn, &ps),
+						   pasid_seen_fn, &ps, 0, NULL),
 			stop_at ? 7 : 0);
+	return ps;
+}
+
+/*
+ * A walk of [0, 2^20) with a page budget, resumed where it stopped until it
+ * is done, as the host's PASID-cache sync does across exits: it must find
+ * what one unbounded walk finds, in order, each call within the budget.
+ */
+static struct pasid_seen pasid_walk_budget(struct kunit *test, struct env *e, u64 max,
+					   unsigned int *calls)
+{
+	struct pasid_seen ps = {};
+	u32 first = 0, next = 0;
+	struct vtd_sm_ctx ce;
+	int rc;
+
+	KUNIT_ASSERT_EQ(test, vtd_sm_context(&e->mem.gm, &e->cfg, SID, e->s->page, &ce), 0);
+	for (*calls = 1; *calls < 4096; ++*calls) {
+		e->mem.gm.pages_read = 0;
+		rc = vtd_pasid_range_walk(&e->mem.gm, &e->cfg, &ce, first, (1u << 20) - 1,
+					  e->s->page, e->s->walk.tables[0], pasid_seen_fn, &ps,
+					  max, &next);
+		KUNIT_EXPECT_LE(test, e->mem.gm.pages_read, max(max, 2));
+		if (rc != -EAGAIN)
+			break;
+		KUNIT_ASSERT_GT(test, next, first);
+		first = next;
+	}
+	KUNIT_EXPECT_EQ(test, rc, 0);
 	return ps;
 }
 
@@ -620,6 +649,7 @@ static void pasid_range_walk(struct kunit *test)
 {
 	struct env *e = new_sm_env(test);
 	struct pasid_seen ps;
+	u64 max;
 
 	/* PDTS 3: 1024 directory entries on PDIR and the page after it. */
 	set_entry(&e->mem, CTXT, SM_CE, PDIR | (3 << 9) | BIT_ULL(3) | 1);
@@ -660,6 +690,18 @@ static void pasid_range_walk(struct kunit *test)
 	/* The hook stops the walk. */
 	ps = pasid_walk(test, e, 0, 100000, 1);
 	KUNIT_EXPECT_EQ(test, ps.n, 1);
+
+	/* With a budget the walk stops and goes on: the same three, in order. */
+	for (max = 1; max <= 4; max++) {
+		unsigned int calls;
+
+		ps = pasid_walk_budget(test, e, max, &calls);
+		KUNIT_EXPECT_EQ(test, ps.n, 3);
+		KUNIT_EXPECT_EQ(test, ps.pasid[0], 0);
+		KUNIT_EXPECT_EQ(test, ps.pasid[1], 5);
+		KUNIT_EXPECT_EQ(test, ps.pasid[2], 38401);
+		KUNIT_EXPECT_GT(test, calls, 1);
+	}
 
 	/* PDTS 0: 128 tables, so PASID 38401 is beyond the directory. */
 	set_entry(&e->mem, CTXT, SM_CE, PDIR | BIT_ULL(3) | 1);

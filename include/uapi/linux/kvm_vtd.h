@@ -57,7 +57,10 @@
  * side effects a guest write would have.  VER, CAP and ECAP must equal the
  * unit's and GCMD must be 0 (-EINVAL otherwise); a value with bits the
  * register cannot hold returns -EINVAL.  Refused with -EBUSY while any vCPU
- * of the VM is running; see Documentation/kvm-vtd.rst for the order.
+ * of the VM is running; see Documentation/kvm-vtd.rst for the order.  Each
+ * set is a translation state switch that re-programs every assigned device
+ * from the state restored so far: restore a whole state with
+ * KVM_DEV_VTD_STATE_RESTORE instead.
  */
 #define KVM_DEV_VTD_GRP_REGS		1
 /* Internal state that is not in any register, for save/restore. */
@@ -83,6 +86,48 @@
 #define KVM_DEV_VTD_GRP_CTRL		2
 #define   KVM_DEV_VTD_CTRL_INIT		0
 #define   KVM_DEV_VTD_CTRL_RESET	1
+
+/*
+ * KVM_DEV_VTD_GRP_STATE: the unit's state at once, for migration.
+ *
+ * KVM_DEV_VTD_STATE_RESTORE (set): attr.addr points to a struct
+ * kvm_vtd_state of @nr (register, value) pairs, each what a
+ * KVM_DEV_VTD_GRP_REGS set after INIT takes (typically every register
+ * KVM_HAS_DEVICE_ATTR accepts, as saved with get).  They are checked and
+ * applied together and the translation state switches once: caches are
+ * dropped and every assigned device is re-programmed from the whole
+ * restored state, once.  A pair a register set would refuse fails the call
+ * with its errno (-EINVAL, -ENXIO) and nothing changes.  -EINVAL also for
+ * non-zero @flags, @nr 0 or above KVM_VTD_STATE_REGS_MAX; -EBUSY before
+ * INIT or while any vCPU runs; -EFAULT, -ENOMEM.
+ */
+#define KVM_DEV_VTD_GRP_STATE		6
+#define   KVM_DEV_VTD_STATE_RESTORE	0
+/* Register page dwords and the internal registers: room for every register. */
+#define KVM_VTD_STATE_REGS_MAX		1032
+
+/**
+ * struct kvm_vtd_reg - one register of a state
+ * @offset: the register, as the attr of KVM_DEV_VTD_GRP_REGS
+ * @value: its value
+ */
+struct kvm_vtd_reg {
+	__u64 offset;
+	__u64 value;
+};
+
+/**
+ * struct kvm_vtd_state - a state for KVM_DEV_VTD_STATE_RESTORE
+ * @nr: entries in @regs, 1 to %KVM_VTD_STATE_REGS_MAX
+ * @flags: must be 0
+ * @regs: the registers, in any order; a register given twice takes the
+ *	last value
+ */
+struct kvm_vtd_state {
+	__u32 nr;
+	__u32 flags;
+	struct kvm_vtd_reg regs[];
+};
 
 /*
  * KVM_DEV_VTD_GRP_DEVICE: assigned devices, programmed through iommufd.
@@ -531,6 +576,17 @@ struct kvm_vtd_msi_translation {
  *	interrupt remapping table (one entry each).
  * @KVM_VTD_STAT_IR_CHANGES: events after which interrupt translations may
  *	differ (each signals the KVM_DEV_VTD_IR_EVENTFD eventfd).
+ * @KVM_VTD_STAT_WORK_DEFERRED: exits that used up their work budget and
+ *	left work (queue descriptors, shadow mapping, PASID-cache reads) for
+ *	the next access to the register page.
+ * @KVM_VTD_STAT_WORK_RESUMED: register accesses that went on with work an
+ *	earlier exit left.
+ * @KVM_VTD_STAT_SHADOW_SLOT_UNMAPS: shadow IOAS runs unmapped because the
+ *	memslot backing them was deleted.
+ * @KVM_VTD_STAT_WORK_MAX: not a count: the most work one register access
+ *	did, in the units of its budget (4096 per exit: a queue descriptor or
+ *	a leaf found 1, a guest table page read or a host call 16; taking
+ *	access away is never deferred and may exceed it).
  * @KVM_VTD_STAT_NR: number of counters this header knows about.
  *
  * New counters are only ever appended, so an index keeps its meaning.
@@ -591,6 +647,10 @@ enum kvm_vtd_stat {
 	KVM_VTD_STAT_IEC_HITS,
 	KVM_VTD_STAT_IEC_MISSES,
 	KVM_VTD_STAT_IR_CHANGES,
+	KVM_VTD_STAT_WORK_DEFERRED,
+	KVM_VTD_STAT_WORK_RESUMED,
+	KVM_VTD_STAT_SHADOW_SLOT_UNMAPS,
+	KVM_VTD_STAT_WORK_MAX,
 	KVM_VTD_STAT_NR,
 };
 
