@@ -24,6 +24,7 @@ static void kvm_vtd_dmar_switch(struct kvm_vtd *vtd, enum vtd_switch_reason why)
 {
 	lockdep_assert_held(&vtd->lock);
 
+	kvm_vtd_xlate_gen_bump(vtd);
 	vtd->dmar_gen++;
 	vtd_cache_flush(&vtd->cache);
 	kvm_vtd_host_note_switch(vtd);
@@ -46,6 +47,10 @@ void kvm_vtd_invalidate(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *
 {
 	lockdep_assert_held(&vtd->lock);
 
+	/* What a VMM kept of KVM_DEV_VTD_TRANSLATE (not of interrupts). */
+	if (type == VTD_DESC_CC || type == VTD_DESC_IOTLB || type == VTD_DESC_PC ||
+	    type == VTD_DESC_PIOTLB)
+		kvm_vtd_xlate_gen_bump(vtd);
 	switch (type) {
 	case VTD_DESC_CC:
 		vtd_cache_inv_context(&vtd->cache, inv->actual, inv->did, inv->sid, inv->fm);

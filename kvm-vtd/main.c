@@ -3,7 +3,9 @@
  * kvm-vtd: the KVM device (KVM_DEV_TYPE_INTEL_VTD), its lifetime and its
  * attribute groups.
  */
+#include <linux/gfp.h>
 #include <linux/idr.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -216,7 +218,9 @@ static int kvm_vtd_create(struct kvm_device *dev, u32 type)
 	if (!vtd)
 		return -ENOMEM;
 	vtd->qi_page = kmalloc(PAGE_SIZE, GFP_KERNEL_ACCOUNT);
-	if (!vtd->qi_page) {
+	/* A whole page (not slab memory): it is mapped into the VMM. */
+	vtd->shared = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vtd->qi_page || !vtd->shared) {
 		rc = -ENOMEM;
 		goto out_free;
 	}
@@ -238,6 +242,7 @@ static int kvm_vtd_create(struct kvm_device *dev, u32 type)
 	return 0;
 
 out_free:
+	free_page((unsigned long)vtd->shared);
 	kfree(vtd->qi_page);
 	kvfree(vtd);
 	return rc;
@@ -268,9 +273,26 @@ static void kvm_vtd_release(struct kvm_device *dev)
 	trace_kvm_vtd_release(vtd->id);
 	ida_free(&kvm_vtd_ida, vtd->id);
 	mutex_destroy(&vtd->lock);
+	/* A VMM's mapping holds its own reference: the page outlives this. */
+	free_page((unsigned long)vtd->shared);
 	kfree(vtd->qi_page);
 	kvfree(vtd);
 	kfree(dev);
+}
+
+/*
+ * mmap() of the device fd: the shared page (struct kvm_vtd_shared), whole,
+ * shared and read-only.
+ */
+static int kvm_vtd_mmap(struct kvm_device *dev, struct vm_area_struct *vma)
+{
+	struct kvm_vtd *vtd = dev->private;
+
+	if (vma->vm_pgoff || vma->vm_end - vma->vm_start != KVM_VTD_SHARED_SIZE ||
+	    !(vma->vm_flags & VM_SHARED) || (vma->vm_flags & (VM_WRITE | VM_EXEC)))
+		return -EINVAL;
+	vm_flags_clear(vma, VM_MAYWRITE | VM_MAYEXEC);
+	return vm_insert_page(vma, vma->vm_start, virt_to_page(vtd->shared));
 }
 
 static const struct kvm_device_ops kvm_vtd_ops = {
@@ -279,6 +301,7 @@ static const struct kvm_device_ops kvm_vtd_ops = {
 	.create = kvm_vtd_create,
 	.init = kvm_vtd_dev_init,
 	.release = kvm_vtd_release,
+	.mmap = kvm_vtd_mmap,
 	.set_attr = kvm_vtd_set_attr,
 	.get_attr = kvm_vtd_get_attr,
 	.has_attr = kvm_vtd_has_attr,
@@ -286,6 +309,8 @@ static const struct kvm_device_ops kvm_vtd_ops = {
 
 static int __init kvm_vtd_module_init(void)
 {
+	BUILD_BUG_ON(sizeof(struct kvm_vtd_shared) != KVM_VTD_SHARED_SIZE ||
+		     KVM_VTD_SHARED_SIZE != PAGE_SIZE);
 	return kvm_register_device_ops(&kvm_vtd_ops, KVM_DEV_TYPE_INTEL_VTD);
 }
 

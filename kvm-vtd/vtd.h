@@ -91,6 +91,8 @@ struct vtd_host_scratch;
  *	see host.h), charged by queue descriptors and host programming
  * @deferred: an exit ran out of @work and left queue descriptors or host
  *	programming for the next access to the register page
+ * @shared: the page a VMM maps read-only (struct kvm_vtd_shared); its
+ *	@xlate_gen is written under @lock
  * @track: the page-track notifier telling the unit of memslot deletions
  * @track_on: @track is registered (from the first attach to release;
  *	under kvm->lock)
@@ -121,6 +123,7 @@ struct kvm_vtd {
 	struct vtd_host_scratch *host_scratch;
 	s64 work;
 	bool deferred;
+	struct kvm_vtd_shared *shared;
 	struct kvm_page_track_notifier_node track;
 	bool track_on;
 	atomic64_t stats[KVM_VTD_STAT_NR];
@@ -130,6 +133,20 @@ struct kvm_vtd {
 static inline void kvm_vtd_stat_inc(struct kvm_vtd *vtd, enum kvm_vtd_stat s)
 {
 	atomic64_inc(&vtd->stats[s]);
+}
+
+/*
+ * Translations a VMM kept may be stale from now on: a new generation
+ * (struct kvm_vtd_shared).  The barrier orders it before every later
+ * store, above all the wait status write after which the guest reuses
+ * what it invalidated: a VMM that sees the effects of that sees the new
+ * generation (it reads it with acquire semantics).
+ */
+static inline void kvm_vtd_xlate_gen_bump(struct kvm_vtd *vtd)
+{
+	lockdep_assert_held(&vtd->lock);
+	WRITE_ONCE(vtd->shared->xlate_gen, vtd->shared->xlate_gen + 1);
+	smp_wmb();	/* the generation before the status write: see above */
 }
 
 /* events.c */

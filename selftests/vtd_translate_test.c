@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "kselftest_harness.h"
 #include "kvm_util.h"
@@ -903,29 +904,64 @@ static void ci_xlate(struct fixture *f, uint64_t iova, uint64_t gpa, uint8_t fau
 	TEST_ASSERT_EQ(ctx_pages, vtd_stat(f->fd, KVM_VTD_STAT_CTX_PAGES_READ) - c0);
 }
 
+/* The unit's shared page, mapped as a VMM maps it. */
+static const struct kvm_vtd_shared *shared_map(int fd)
+{
+	void *p = mmap(NULL, KVM_VTD_SHARED_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+
+	TEST_ASSERT(p != MAP_FAILED, "mmap of the shared page");
+	return p;
+}
+
+static uint64_t xlate_gen(const struct kvm_vtd_shared *sh)
+{
+	return __atomic_load_n(&sh->xlate_gen, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * The IOTLB and context cache, and with them the translation generation a
+ * VMM's cache of translations follows: each invalidation bumps it (even one
+ * that drops nothing of the unit's), translations never do.
+ */
 TEST(cache_invalidation)
 {
+	const struct kvm_vtd_shared *sh;
 	struct fixture f;
 	struct ucall uc;
+	uint64_t gen;
 
 	setup(&f, guest_code_cache, false);
+	sh = shared_map(f.fd);
+	gen = xlate_gen(sh);
+	ASSERT_LT(0, gen);				/* SRTP, TE */
 	ci_xlate(&f, 0x5000, 0x7000, 0, 4, 2);		/* miss: 2 + 4 pages */
 	ci_xlate(&f, 0x6000, 0x8000, 0, 4, 0);
 	ci_xlate(&f, 0x5000, 0x7000, 0, 0, 0);		/* hit */
+	ASSERT_EQ(gen, xlate_gen(sh));
 
 	sync_stage(&f, 2);	/* PTE changed, PSI of another domain */
+	ASSERT_EQ(++gen, xlate_gen(sh));
 	ci_xlate(&f, 0x5000, 0x7000, 0, 0, 0);
 	sync_stage(&f, 3);	/* PSI of another page: that one re-walks */
+	ASSERT_EQ(++gen, xlate_gen(sh));
 	ci_xlate(&f, 0x5000, 0x7000, 0, 0, 0);
 	ci_xlate(&f, 0x6000, 0x8000, 0, 4, 0);
 	sync_stage(&f, 4);	/* PSI of the page: exactly one path re-walked */
+	ASSERT_EQ(++gen, xlate_gen(sh));
 	ci_xlate(&f, 0x5000, 0x9000, 0, 4, 0);
 	ci_xlate(&f, 0x6000, 0x8000, 0, 0, 0);
 
 	sync_stage(&f, 5);	/* context cleared, another device invalidated */
+	ASSERT_EQ(++gen, xlate_gen(sh));
 	ci_xlate(&f, 0x5000, 0x9000, 0, 0, 0);
 	sync_stage(&f, 6);	/* its own context invalidated */
+	ASSERT_EQ(++gen, xlate_gen(sh));
 	ci_xlate(&f, 0x5000, 0, 0x2, 0, 2);
+	ASSERT_EQ(gen, xlate_gen(sh));
+	/* Reset is a switch; the mapping outlives the device fd. */
+	ASSERT_EQ(0, __kvm_device_attr_set(f.fd, KVM_DEV_VTD_GRP_CTRL,
+					   KVM_DEV_VTD_CTRL_RESET, NULL) ? errno : 0);
+	ASSERT_EQ(++gen, xlate_gen(sh));
 	ASSERT_EQ(3, vtd_stat(f.fd, KVM_VTD_STAT_IOTLB_INVALIDATIONS));
 	ASSERT_EQ(2, vtd_stat(f.fd, KVM_VTD_STAT_CC_INVALIDATIONS));
 	/* Dropped: the 0x6000 leaf, the 0x5000 leaf, SID_A's context. */
@@ -935,6 +971,46 @@ TEST(cache_invalidation)
 	ASSERT_EQ(UCALL_DONE, get_ucall(f.vcpu, &uc));
 	close(f.fd);
 	kvm_vm_free(f.vm);
+	ASSERT_EQ(gen, xlate_gen(sh));
+	ASSERT_EQ(0, munmap((void *)sh, KVM_VTD_SHARED_SIZE));
+}
+
+/* The shared page: whole, shared and read-only, or refused. */
+TEST(shared_page_abi)
+{
+	struct kvm_vm *vm = vm_create_barebones();
+	int fd = __kvm_create_device(vm, KVM_DEV_TYPE_INTEL_VTD);
+	const struct kvm_vtd_shared *sh;
+	void *p;
+
+	ASSERT_LE(0, fd);
+	p = mmap(NULL, KVM_VTD_SHARED_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_EQ(MAP_FAILED, p);
+	ASSERT_EQ(EINVAL, errno);
+	p = mmap(NULL, KVM_VTD_SHARED_SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
+	ASSERT_EQ(MAP_FAILED, p);
+	ASSERT_EQ(EINVAL, errno);
+	p = mmap(NULL, 2 * KVM_VTD_SHARED_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+	ASSERT_EQ(MAP_FAILED, p);
+	ASSERT_EQ(EINVAL, errno);
+	p = mmap(NULL, KVM_VTD_SHARED_SIZE, PROT_READ, MAP_SHARED, fd, KVM_VTD_SHARED_SIZE);
+	ASSERT_EQ(MAP_FAILED, p);
+	ASSERT_EQ(EINVAL, errno);
+	p = mmap(NULL, KVM_VTD_SHARED_SIZE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	ASSERT_EQ(MAP_FAILED, p);
+	ASSERT_EQ(EINVAL, errno);
+
+	sh = shared_map(fd);
+	ASSERT_EQ(-1, mprotect((void *)sh, KVM_VTD_SHARED_SIZE, PROT_READ | PROT_WRITE));
+	ASSERT_EQ(EACCES, errno);
+	/* Nothing switched yet; the rest is zero. */
+	ASSERT_EQ(0, xlate_gen(sh));
+	ASSERT_EQ(0, sh->reserved[0]);
+	ASSERT_EQ(0, sh->reserved[510]);
+	close(fd);
+	kvm_vm_free(vm);
+	ASSERT_EQ(0, xlate_gen(sh));
+	ASSERT_EQ(0, munmap((void *)sh, KVM_VTD_SHARED_SIZE));
 }
 
 /* Translate SID_A PASID 1's @iova: the result, and whether it walked. */

@@ -87,6 +87,34 @@
 #define   KVM_DEV_VTD_CTRL_INIT		0
 #define   KVM_DEV_VTD_CTRL_RESET	1
 
+/**
+ * struct kvm_vtd_shared - the unit's shared page
+ * @xlate_gen: the translation generation.  The unit increments it, ordered
+ *	before every later store of its own (the wait status write above
+ *	all), before any invalidation it carries out may take effect: every
+ *	context-cache, IOTLB, PASID-cache and PASID-based IOTLB invalidation,
+ *	register-based or queued, and every translation state switch (SRTP,
+ *	TE on or off, reset, restore).  A translation a VMM got from
+ *	KVM_DEV_VTD_TRANSLATE while the generation was G (read with acquire
+ *	semantics before the call) stays valid while it is still G: until the
+ *	guest invalidates something, a mapping it changed without
+ *	invalidating is not the unit's concern either.  A translation that
+ *	set a first-stage accessed flag for a read still needs the call for
+ *	a write (the dirty flag).
+ * @reserved: zero
+ *
+ * mmap() of the device fd at offset 0, exactly %KVM_VTD_SHARED_SIZE bytes,
+ * shared and read-only (PROT_WRITE is -EINVAL, mprotect() to writable
+ * -EACCES).  It exists from creation on and stays valid until unmapped,
+ * even after the device fd is closed.
+ */
+struct kvm_vtd_shared {
+	__u64 xlate_gen;
+	__u64 reserved[511];
+};
+
+#define KVM_VTD_SHARED_SIZE		4096
+
 /*
  * KVM_DEV_VTD_GRP_STATE: the unit's state at once, for migration.
  *
@@ -353,6 +381,12 @@ struct kvm_vtd_device_pasids {
  * interrupts, reset or restore.  -1 removes it.  The guest's invalidation
  * completes without waiting for the VMM.  -EBADF or -EINVAL for an fd
  * that is not an eventfd.
+ *
+ * A VMM may keep the translations KVM_DEV_VTD_TRANSLATE gave it (not its
+ * faults) in a cache of its own, as QEMU's model keeps an IOTLB, and use
+ * one without asking again while the translation generation of the unit's
+ * shared page (struct kvm_vtd_shared) is still the one it read before
+ * asking: see there.
  */
 #define KVM_DEV_VTD_GRP_TRANSLATE	4
 #define   KVM_DEV_VTD_TRANSLATE		0
