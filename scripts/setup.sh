@@ -7,7 +7,8 @@ set -euo pipefail
 PKGS=(linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
       cpio kmod rsync python3 perl qemu-system-x86 busybox-static sparse
       ccache clang libclang-rt-14-dev
-      dpkg-dev xz-utils libglib2.0-dev libpixman-1-dev libfdt-dev meson ninja-build)
+      dpkg-dev xz-utils libglib2.0-dev libpixman-1-dev libfdt-dev meson ninja-build
+      gnuplot-nox)
 
 missing=()
 for p in "${PKGS[@]}"; do
