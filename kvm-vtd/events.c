@@ -118,6 +118,10 @@ void kvm_vtd_cache_stats(struct kvm_vtd *vtd)
  * @vtd: the unit
  * @ev: the events; the invalidation queue may add interrupt events to it
  *
+ * The caller then programs the host for what was noted: a guest exit with
+ * kvm_vtd_exit_flush() (within its budget), an attribute call with
+ * kvm_vtd_host_finish() (to the end).
+ *
  * Context: kvm_vtd.lock held; kvm->srcu read side held when @ev may ask for
  * queue processing (guest register writes).
  */
@@ -153,12 +157,10 @@ void kvm_vtd_apply_locked(struct kvm_vtd *vtd, struct vtd_events *ev)
 	}
 	if (ev->flags & VTD_EV_QI_KICK)
 		kvm_vtd_qi_process(vtd, ev);
-	/* After the queue ran: its last descriptors may not end in a wait. */
-	kvm_vtd_host_flush(vtd, ev);
 }
 
 /**
- * kvm_vtd_defer() - the exit ran out of work: go on at the next access
+ * kvm_vtd_defer() - the exit ran out of budget: go on at the next access
  * @vtd: the unit
  *
  * Context: kvm_vtd.lock held.
@@ -172,6 +174,23 @@ void kvm_vtd_defer(struct kvm_vtd *vtd)
 	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_WORK_DEFERRED);
 	trace_kvm_vtd_defer(vtd->id, true, vtd_rf_read64(&vtd->rf, VTD_IQH_REG),
 			    vtd->host_pending);
+}
+
+/**
+ * kvm_vtd_exit_flush() - program the host within what is left of the budget
+ * @vtd: the unit
+ * @ev: the caller's events
+ *
+ * In a guest exit, after the register access and the queue it ran: their
+ * last descriptors may not end in a wait.  What the budget does not cover
+ * goes on at the next access.
+ *
+ * Context: kvm_vtd.lock and the kvm->srcu read side held, in a vCPU.
+ */
+void kvm_vtd_exit_flush(struct kvm_vtd *vtd, struct vtd_events *ev)
+{
+	if (!kvm_vtd_host_flush(vtd, ev))
+		kvm_vtd_defer(vtd);
 }
 
 /**
@@ -199,7 +218,7 @@ void kvm_vtd_resume_locked(struct kvm_vtd *vtd, struct vtd_events *ev)
 			    vtd->host_pending);
 	if (vtd_rf_read32(&vtd->rf, VTD_GSTS_REG) & VTD_GSTS_QIES)
 		kvm_vtd_qi_process(vtd, ev);
-	kvm_vtd_host_flush(vtd, ev);
+	kvm_vtd_exit_flush(vtd, ev);
 }
 
 /**

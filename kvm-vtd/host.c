@@ -349,7 +349,9 @@ static void vtd_host_charge(struct vtd_host_ctx *hc)
  * invalidations in one call.  That is never deferred.  Then gives back,
  * within what is left of the exit's work budget (&kvm_vtd.work): walks
  * the unmapped shadow ranges again and re-reads the PASID caches.  What
- * the budget does not cover stays noted for the next exit.
+ * the budget does not cover stays noted: a guest exit defers it to the next
+ * access (kvm_vtd_exit_flush()), an attribute call goes on with another
+ * budget (kvm_vtd_host_finish()).
  *
  * Context: kvm_vtd.lock held; takes the kvm->srcu read side; may sleep.
  * Return: true when nothing is left, false when work was deferred.
@@ -404,10 +406,8 @@ bool kvm_vtd_host_flush(struct kvm_vtd *vtd, struct vtd_events *ev)
 	}
 	srcu_read_unlock(&vtd->kvm->srcu, idx);
 	vtd_host_charge(&hc);
-	if (!done) {
+	if (!done)
 		vtd->host_pending = true;
-		kvm_vtd_defer(vtd);
-	}
 	return done;
 }
 
@@ -427,10 +427,14 @@ void kvm_vtd_host_finish(struct kvm_vtd *vtd, struct vtd_events *ev)
 	lockdep_assert_held(&vtd->lock);
 	for (;;) {
 		vtd->work = VTD_EXIT_WORK;
-		if (kvm_vtd_host_flush(vtd, ev) || fatal_signal_pending(current))
+		if (kvm_vtd_host_flush(vtd, ev))
+			return;
+		if (fatal_signal_pending(current))
 			break;
 		cond_resched();
 	}
+	/* Not an exit's budget running out: not counted as deferred. */
+	vtd->deferred = true;
 }
 
 /**

@@ -87,6 +87,7 @@ static int kvm_vtd_mmio_write(struct kvm_vcpu *vcpu, struct kvm_io_device *iodev
 	kvm_vtd_resume_locked(vtd, &ev);
 	vtd_rf_write(&vtd->rf, offset, len, data, &wev);
 	kvm_vtd_apply_locked(vtd, &wev);
+	kvm_vtd_exit_flush(vtd, &wev);
 	kvm_vtd_events_add_irqs(&ev, &wev);
 	kvm_vtd_exit_end(vtd);
 	kvm_vtd_unlock_deliver(vtd, &ev);

@@ -162,7 +162,8 @@ void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev)
 		vtd->work--;
 		err = kvm_vtd_qi_exec(vtd, &d, ev);
 		if (err == -EAGAIN) {
-			/* IQH stays on the wait; the flush deferred the rest. */
+			/* IQH stays on the wait: the next access goes on. */
+			kvm_vtd_defer(vtd);
 			err = 0;
 			break;
 		}

@@ -13,9 +13,9 @@
  *
  * A flush works in two phases:
  *  - taking away (vtd_shadow_take()): the runs an invalidation names are
- *    unmapped at once, in as few calls as their spans allow, whatever the
- *    budget, so a device never keeps access past the completion of the
- *    invalidation that revoked it;
+ *    unmapped at once, one call per noted range, whatever the budget, so a
+ *    device never keeps access past the completion of the invalidation
+ *    that revoked it;
  *  - giving back (vtd_shadow_give()): the unmapped ranges are walked again
  *    and what the guest's table says is mapped, within the exit's work
  *    budget.  A walk that runs out stops at an address it can go on from,
@@ -84,9 +84,9 @@ static void vtd_shadow_unmap(struct kvm_vtd *vtd, struct vtd_hdev *hd, u64 first
 }
 
 /*
- * Unmap every run overlapping [*@first, *@last], one call per stretch of
- * runs with no other run between them, and widen the range to what was
- * unmapped.
+ * Unmap every run overlapping [*@first, *@last] in one call over their
+ * span (every run inside it overlaps the range too), and widen the range
+ * to what was unmapped.
  */
 static void vtd_shadow_unmap_range(struct kvm_vtd *vtd, struct vtd_hdev *hd, u64 *first,
 				   u64 *last)
@@ -162,7 +162,7 @@ static void vtd_shadow_remap_add(struct vtd_hdev *hd, u64 first, u64 last)
  * @hc: the flush
  * @hd: a shadowed device
  *
- * Never deferred: costs one unmap call per stretch of named runs.
+ * Never deferred: costs one unmap call per noted range.
  */
 void vtd_shadow_take(struct vtd_host_ctx *hc, struct vtd_hdev *hd)
 {

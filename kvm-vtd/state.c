@@ -117,17 +117,19 @@ static int kvm_vtd_select_caps(struct kvm_vtd *vtd, u64 attr, u64 val)
 }
 
 /*
- * A restored queue with descriptors between IQH and IQT (saved while an
- * exit's work was deferred) goes on at the guest's next access.
+ * After a restore or reset the state is new: the guest's next access goes
+ * on only with what that state leaves, descriptors between IQH and IQT
+ * (saved while an exit's work was deferred) or host work a dying VMM task
+ * did not finish.
  */
-static void kvm_vtd_restore_queue(struct kvm_vtd *vtd)
+static void kvm_vtd_new_state_pending(struct kvm_vtd *vtd)
 {
 	struct vtd_regfile *rf = &vtd->rf;
 
 	lockdep_assert_held(&vtd->lock);
-	if ((vtd_rf_read32(rf, VTD_GSTS_REG) & VTD_GSTS_QIES) &&
-	    vtd_rf_read64(rf, VTD_IQH_REG) != vtd_rf_read64(rf, VTD_IQT_REG))
-		vtd->deferred = true;
+	vtd->deferred = vtd->host_pending ||
+			((vtd_rf_read32(rf, VTD_GSTS_REG) & VTD_GSTS_QIES) &&
+			 vtd_rf_read64(rf, VTD_IQH_REG) != vtd_rf_read64(rf, VTD_IQT_REG));
 }
 
 /**
@@ -167,7 +169,7 @@ int kvm_vtd_regs_set(struct kvm_vtd *vtd, u64 attr, u64 __user *uval)
 	if (!rc) {
 		kvm_vtd_apply_locked(vtd, &ev);
 		kvm_vtd_host_finish(vtd, &ev);
-		kvm_vtd_restore_queue(vtd);
+		kvm_vtd_new_state_pending(vtd);
 	}
 	mutex_unlock(&vtd->lock);
 	kvm_vtd_unlock_vcpus(vtd->kvm);
@@ -231,7 +233,7 @@ int kvm_vtd_state_restore(struct kvm_vtd *vtd, void __user *uarg)
 	vtd->rf = *rf;
 	kvm_vtd_apply_locked(vtd, &ev);
 	kvm_vtd_host_finish(vtd, &ev);
-	kvm_vtd_restore_queue(vtd);
+	kvm_vtd_new_state_pending(vtd);
 	kvm_vtd_unlock_deliver(vtd, &ev);
 out_unlock_vcpus:
 	kvm_vtd_unlock_vcpus(vtd->kvm);
@@ -266,6 +268,7 @@ int kvm_vtd_reset(struct kvm_vtd *vtd)
 		     vtd_rf_read64(&vtd->rf, VTD_ECAP_REG));
 	kvm_vtd_apply_locked(vtd, &ev);
 	kvm_vtd_host_finish(vtd, &ev);
+	kvm_vtd_new_state_pending(vtd);
 	mutex_unlock(&vtd->lock);
 	kvm_vtd_unlock_vcpus(vtd->kvm);
 	return 0;

@@ -151,6 +151,7 @@ static inline void kvm_vtd_xlate_gen_bump(struct kvm_vtd *vtd)
 
 /* events.c */
 void kvm_vtd_apply_locked(struct kvm_vtd *vtd, struct vtd_events *ev);
+void kvm_vtd_exit_flush(struct kvm_vtd *vtd, struct vtd_events *ev);
 void kvm_vtd_resume_locked(struct kvm_vtd *vtd, struct vtd_events *ev);
 void kvm_vtd_defer(struct kvm_vtd *vtd);
 void kvm_vtd_events_add_irqs(struct vtd_events *to, const struct vtd_events *from);

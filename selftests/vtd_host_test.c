@@ -1370,7 +1370,7 @@ TEST(state_restore_batch)
 {
 	struct kvm_vtd_state *st = calloc(1, sizeof(*st) + (KVM_VTD_STATE_REGS_MAX + 1) *
 					  sizeof(struct kvm_vtd_reg));
-	uint64_t sw, evals, off, nr = 0;
+	uint64_t sw, evals, off, nr = 0, deferred, resumed;
 	struct kvm_vtd_device_state ds;
 	struct fixture f;
 	void *data;
@@ -1419,6 +1419,8 @@ TEST(state_restore_batch)
 	close(fd2);
 
 	/* Reset: translation off, the device on the parent. */
+	deferred = stat(&f, KVM_VTD_STAT_WORK_DEFERRED);
+	resumed = stat(&f, KVM_VTD_STAT_WORK_RESUMED);
 	ASSERT_EQ(0, __kvm_device_attr_set(f.fd, KVM_DEV_VTD_GRP_CTRL,
 					   KVM_DEV_VTD_CTRL_RESET, NULL) ? errno : 0);
 	ASSERT_EQ(KVM_VTD_DEVICE_PARENT, dev_state(f.fd, SID).mode);
@@ -1442,6 +1444,9 @@ TEST(state_restore_batch)
 	for (i = 0; i < nr; i++)
 		ASSERT_EQ(0, vtd_reg_set(f.fd, st->regs[i].offset, st->regs[i].value));
 	ASSERT_EQ(nr, stat(&f, KVM_VTD_STAT_DMAR_SWITCHES) - sw);
+	/* Attribute calls run to the end: nothing deferred, nothing resumed. */
+	ASSERT_EQ(deferred, stat(&f, KVM_VTD_STAT_WORK_DEFERRED));
+	ASSERT_EQ(resumed, stat(&f, KVM_VTD_STAT_WORK_RESUMED));
 
 	/* The guest goes on: a page unmapped, and the rest of its stages. */
 	stage(&f, 2);
