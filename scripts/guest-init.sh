@@ -102,9 +102,25 @@ demo)
 	;;
 nested:*)
 	# Nested Linux guests on this VM's KVM: the variants, comma-separated.
-	"$VTD_TOP/scripts/nested.sh" $OUT/nested ${VTD_JOB#nested:} \
-		> $OUT/nested_test.tap 2> $OUT/nested.err
-	echo $? > $OUT/nested_test.rc
+	# Bounded below the VM's own limit, so that a hang leaves the TAP so
+	# far, an exit code (124) and where every process was.
+	timeout -k 30 "${VTD_NESTED_LIMIT:-2100}" "$VTD_TOP/scripts/nested.sh" \
+		$OUT/nested ${VTD_JOB#nested:} > $OUT/nested_test.tap 2> $OUT/nested.err
+	rc=$?
+	if [ $rc = 124 ] || [ $rc = 137 ]; then
+		{
+			echo "# nested.sh did not finish in ${VTD_NESTED_LIMIT:-2100} s"
+			ps -eo pid,stat,wchan:32,etime,args
+			for p in $(pgrep -f qemu-system); do
+				for t in /proc/$p/task/*; do
+					echo "task $t $(cat $t/comm) $(cat $t/wchan)"
+					cat $t/stack
+				done
+			done
+			dmesg | tail -n 60
+		} 2>&1 | sed 's/^/# /' >> $OUT/nested_test.tap
+	fi
+	echo $rc > $OUT/nested_test.rc
 	finish done
 	;;
 shell:*)

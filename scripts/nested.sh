@@ -183,11 +183,53 @@ start_qemu() {
 	exec {ser_fd}<> "$TMPDIR/$name.ser.in"
 }
 
+# Is QEMU still there (not exited, not a zombie)?
+qemu_alive() {
+	local st
+	st=$(awk '{print $3}' "/proc/$qpid/stat" 2>/dev/null) && [ -n "$st" ] && [ "$st" != Z ]
+}
+
+# wait_exit SECONDS: 0 once QEMU has exited.
+wait_exit() {
+	local i
+	for ((i = 0; i < $1 * 5; i++)); do
+		qemu_alive || return 0
+		sleep 0.2
+	done
+	! qemu_alive
+}
+
+# Where QEMU's threads are, as TAP comments.
+qemu_where() {
+	local t
+	for t in /proc/$qpid/task/*; do
+		echo "# $v: thread $(cat "$t/comm" 2>/dev/null) state $(awk '{print $3}' "$t/stat" 2>/dev/null) in $(cat "$t/wchan" 2>/dev/null)"
+		sed "s/^/#   /" "$t/stack" 2>/dev/null
+	done
+}
+
+# Quit QEMU through its monitor; a QEMU that does not go is told again with
+# SIGTERM, then SIGKILL, each after 10 s, and where its threads were is
+# printed.  One that SIGKILL does not end has a thread stuck in the kernel:
+# a failed check (and the run goes on without waiting for it).
 stop_qemu() {
 	echo quit >&$mon_fd 2>/dev/null
-	sleep 1
-	kill $qpid 2>/dev/null
-	wait $qpid 2>/dev/null
+	if ! wait_exit 10; then
+		echo "# $v: QEMU still running 10 s after quit"
+		qemu_where
+		kill $qpid 2>/dev/null
+		if ! wait_exit 10; then
+			echo "# $v: QEMU still running 10 s after SIGTERM"
+			qemu_where
+			kill -9 $qpid 2>/dev/null
+			if ! wait_exit 30; then
+				notok "$v: QEMU ends when killed (a thread is stuck in the kernel)"
+				qemu_where
+				qpid=
+			fi
+		fi
+	fi
+	[ -z "$qpid" ] || wait $qpid 2>/dev/null
 	exec {mon_fd}>&- {ser_fd}>&-
 	sleep 0.2
 	# Whatever QEMU wrote is copied by now; a copier still waiting for a

@@ -118,6 +118,11 @@ if [ -n "$nested" ]; then
 	[ -z "$nested_pid" ] || { wait $nested_pid; nested_rc=$?; }
 	if [ -e "$out/nested-vm/nested_test.tap" ]; then
 		tap "$out/nested-vm/nested_test.tap" nested "$out/nested-vm/nested_test.rc"
+		# Hung, or the VM died under it: what the VM's console said last.
+		case "$(cat "$out/nested-vm/nested_test.rc" 2>/dev/null)" in
+		0|1) ;;
+		*) tail -n 30 "$out/nested-vm.log" | sed 's/^/    | /' ;;
+		esac
 		splat_check "$out/nested-vm/dmesg.txt" "nested guests' host kernel log" \
 			build/test-results/nested-vm/dmesg.txt
 	else

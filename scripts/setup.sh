@@ -8,7 +8,7 @@ PKGS=(linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
       cpio kmod rsync python3 perl qemu-system-x86 busybox-static sparse
       ccache clang libclang-rt-14-dev
       dpkg-dev xz-utils libglib2.0-dev libpixman-1-dev libfdt-dev meson ninja-build
-      gnuplot-nox)
+      gnuplot-nox procps)
 
 missing=()
 for p in "${PKGS[@]}"; do
