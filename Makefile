@@ -16,7 +16,7 @@ PWD := $(CURDIR)
 
 CHECKPATCH := $(KDIR)/scripts/checkpatch.pl --strict --quiet --root=$(KDIR)
 QEMU_SRC := $(shell bash -c '. scripts/lib.sh && echo $$CACHE')/qemu-source-*
-SRCS := $(wildcard kvm-vtd/*.[ch] kvm-vtd/kunit/*.c) include/uapi/linux/kvm_vtd.h
+SRCS := $(wildcard kvm-vtd/*.[ch] kvm-vtd/spec/*.[ch] kvm-vtd/spec/kunit/*.c) include/uapi/linux/kvm_vtd.h
 TEST_SRCS := $(wildcard selftests/*.[ch])
 FUZZ_SRCS := $(wildcard fuzz/*.[ch] fuzz/shim/*.h fuzz/shim/*/*.h)
 
@@ -31,6 +31,7 @@ check:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean >/dev/null
 	$(MAKE) -C $(KDIR) M=$(PWD) W=1 C=2 modules 2>&1 | tee .check.log
 	@! grep -E 'warning:|error:' .check.log
+	scripts/check-layers.sh
 	$(CHECKPATCH) --no-tree -f $(SRCS)
 	@# kernel-doc comments must parse and describe every member/parameter.
 	@! $(KDIR)/scripts/kernel-doc -Wall -none $(SRCS) 2>&1 | grep .

@@ -14,7 +14,7 @@
  *   invalidation drops at least the indices it names.
  */
 #include "input.h"
-#include "../kvm-vtd/intremap.h"
+#include "../kvm-vtd/spec/intremap.h"
 
 #define TABLE_GPA	0x200000ull
 #define TABLE_IRTES	4096

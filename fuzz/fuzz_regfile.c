@@ -14,7 +14,7 @@
  *   2^52 pages (larger ones become PASID-selective).
  */
 #include "input.h"
-#include "../kvm-vtd/regfile.h"
+#include "../kvm-vtd/spec/regfile.h"
 
 static u64 pick_caps(struct input *in, u64 *cap, u64 *ecap)
 {

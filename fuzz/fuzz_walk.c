@@ -22,8 +22,8 @@
  * - a PASID range walk reports PASIDs in order, inside the range.
  */
 #include "input.h"
-#include "../kvm-vtd/cache.h"
-#include "../kvm-vtd/regs.h"
+#include "../kvm-vtd/spec/cache.h"
+#include "../kvm-vtd/spec/regs.h"
 
 #define FUZZ_PAGES	32
 #define MEM_BASE	0x100000ull
@@ -32,6 +32,37 @@
 struct fake_mem {
 	struct vtd_gmem gm;
 	u64 q[FUZZ_PAGES][512];
+};
+
+/*
+ * The walker's trace table (struct vtd_walk_trace): counted, so a range walk
+ * can be held to telling its tracer of exactly the leaves it counts.
+ */
+static u64 traced_leaves;
+
+static void trace_walk(struct vtd_gmem *gm, u64 root, unsigned int levels, bool first_stage,
+		       u64 first, u64 last)
+{
+}
+
+static void trace_level(struct vtd_gmem *gm, unsigned int level, u64 table, u64 first, u64 last)
+{
+}
+
+static void trace_leaf(struct vtd_gmem *gm, const struct vtd_leaf *leaf)
+{
+	traced_leaves++;
+}
+
+static void trace_skip(struct vtd_gmem *gm, unsigned int level, u64 iova, u64 size)
+{
+}
+
+static const struct vtd_walk_trace fuzz_trace = {
+	.walk = trace_walk,
+	.level = trace_level,
+	.leaf = trace_leaf,
+	.skip = trace_skip,
 };
 
 static int fake_read(struct vtd_gmem *gm, u64 gpa, void *buf)
@@ -212,6 +243,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	nr_tags = 0;
 	mem.gm.read_page = fake_read;
 	mem.gm.update = fake_update;
+	mem.gm.trace = &fuzz_trace;
 	build_config(&in, &cfg);
 	/* Guest memory: a number of entries anywhere in our pages. */
 	for (n = take8(&in); n > 0 && in.left; n--) {
@@ -300,10 +332,15 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			st[0] = a;
 			st[1] = b;
 			mem.gm.pages_read = 0;
+			mem.gm.leaves = 0;
+			traced_leaves = 0;
 			vtd_range_walk(&mem.gm, &cfg, &xc, &s.walk, a, b, range_hook, st,
 				       1 + (op >> 3));
 			CHECK(mem.gm.pages_read <= 1 + (op >> 3), "budget %u, read %llu",
 			      1 + (op >> 3), (unsigned long long)mem.gm.pages_read);
+			CHECK(traced_leaves == mem.gm.leaves, "traced %llu leaves of %llu",
+			      (unsigned long long)traced_leaves,
+			      (unsigned long long)mem.gm.leaves);
 			break;
 		case 6:		/* a PASID range walk */
 			if (!(cfg.ecap & VTD_ECAP_SMTS))

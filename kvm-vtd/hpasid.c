@@ -27,15 +27,16 @@
  * the xarray's nodes, at most 2^pasid_bits + 1 entries per device, charged
  * to the VMM's memory cgroup.
  *
- * Locking: kvm_vtd.lock, as everything in host.c.
+ * Locking: kvm_vtd.lock, as everything of assigned devices (hdev.h).
  */
 #include <linux/kvm_host.h>
 #include <linux/slab.h>
 #include <linux/xarray.h>
 
-#include "host.h"
+#include "hdev.h"
+#include "spec/inval.h"
 #include "trace.h"
-#include "walk.h"
+#include "spec/walk.h"
 
 /**
  * struct vtd_hpasid - one cached PASID table entry
@@ -67,11 +68,9 @@ struct vtd_hpasid_walk {
 
 static bool vtd_hpasid_in_scope(const struct vtd_inv_req *scope, u32 pasid, u16 did)
 {
-	if (!scope || scope->actual == VTD_PC_GLOBAL)
-		return true;
-	if (scope->did != did)
-		return false;
-	return scope->actual == VTD_PC_DOMAIN || scope->pasid == pasid;
+	const struct vtd_inv_key k = { .did = did, .pasid = pasid, .scalable = true };
+
+	return !scope || vtd_inv_names_pasid(scope, &k);
 }
 
 static void vtd_hpasid_from_pe(struct vtd_hpasid *e, const struct vtd_pasid_entry *pe)

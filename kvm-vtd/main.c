@@ -10,10 +10,8 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "vtd.h"
-
-#define CREATE_TRACE_POINTS
 #include "trace.h"
+#include "vtd.h"
 
 static DEFINE_IDA(kvm_vtd_ida);
 
@@ -80,63 +78,124 @@ static int kvm_vtd_init(struct kvm_vtd *vtd)
 	return 0;
 }
 
+/*
+ * The attribute groups, one function each, as virt/kvm/vfio.c does it.
+ * Groups that change the unit's configuration or its devices run under
+ * kvm->lock (vtd.h); the translation and statistics groups do not.
+ */
+static int kvm_vtd_set_addr(struct kvm_vtd *vtd, u64 attr, void __user *arg)
+{
+	if (attr != KVM_DEV_VTD_ADDR_REGS)
+		return -ENXIO;
+	return kvm_vtd_set_regs_addr(vtd, arg);
+}
+
+static int kvm_vtd_set_ctrl(struct kvm_vtd *vtd, u64 attr)
+{
+	switch (attr) {
+	case KVM_DEV_VTD_CTRL_INIT:
+		return kvm_vtd_init(vtd);
+	case KVM_DEV_VTD_CTRL_RESET:
+		return kvm_vtd_reset(vtd);
+	}
+	return -ENXIO;
+}
+
+static int kvm_vtd_set_device(struct kvm_vtd *vtd, u64 attr, void __user *arg)
+{
+	switch (attr) {
+	case KVM_DEV_VTD_DEVICE_ATTACH:
+		return kvm_vtd_device_attach(vtd, arg);
+	case KVM_DEV_VTD_DEVICE_DETACH:
+		return kvm_vtd_device_detach(vtd, arg);
+	}
+	return -ENXIO;
+}
+
+static int kvm_vtd_set_state(struct kvm_vtd *vtd, u64 attr, void __user *arg)
+{
+	if (attr != KVM_DEV_VTD_STATE_RESTORE)
+		return -ENXIO;
+	return kvm_vtd_state_restore(vtd, arg);
+}
+
+static int kvm_vtd_set_translate(struct kvm_vtd *vtd, u64 attr, void __user *arg)
+{
+	if (attr != KVM_DEV_VTD_IR_EVENTFD)
+		return -ENXIO;
+	return kvm_vtd_ir_eventfd_set(vtd, arg);
+}
+
 static int kvm_vtd_set_attr(struct kvm_device *dev, struct kvm_device_attr *attr)
 {
 	struct kvm_vtd *vtd = dev->private;
+	void __user *arg = u64_to_user_ptr(attr->addr);
 	int rc;
 
+	if (attr->group == KVM_DEV_VTD_GRP_TRANSLATE)
+		return kvm_vtd_set_translate(vtd, attr->attr, arg);
+
+	mutex_lock(&dev->kvm->lock);
 	switch (attr->group) {
 	case KVM_DEV_VTD_GRP_ADDR:
-		if (attr->attr != KVM_DEV_VTD_ADDR_REGS)
-			return -ENXIO;
-		mutex_lock(&dev->kvm->lock);
-		rc = kvm_vtd_set_regs_addr(vtd, u64_to_user_ptr(attr->addr));
-		mutex_unlock(&dev->kvm->lock);
-		return rc;
+		rc = kvm_vtd_set_addr(vtd, attr->attr, arg);
+		break;
 	case KVM_DEV_VTD_GRP_REGS:
-		mutex_lock(&dev->kvm->lock);
-		rc = kvm_vtd_regs_set(vtd, attr->attr, u64_to_user_ptr(attr->addr));
-		mutex_unlock(&dev->kvm->lock);
-		return rc;
+		rc = kvm_vtd_regs_set(vtd, attr->attr, arg);
+		break;
 	case KVM_DEV_VTD_GRP_CTRL:
-		mutex_lock(&dev->kvm->lock);
-		switch (attr->attr) {
-		case KVM_DEV_VTD_CTRL_INIT:
-			rc = kvm_vtd_init(vtd);
-			break;
-		case KVM_DEV_VTD_CTRL_RESET:
-			rc = kvm_vtd_reset(vtd);
-			break;
-		default:
-			rc = -ENXIO;
-		}
-		mutex_unlock(&dev->kvm->lock);
-		return rc;
+		rc = kvm_vtd_set_ctrl(vtd, attr->attr);
+		break;
 	case KVM_DEV_VTD_GRP_DEVICE:
-		mutex_lock(&dev->kvm->lock);
-		switch (attr->attr) {
-		case KVM_DEV_VTD_DEVICE_ATTACH:
-			rc = kvm_vtd_device_attach(vtd, u64_to_user_ptr(attr->addr));
-			break;
-		case KVM_DEV_VTD_DEVICE_DETACH:
-			rc = kvm_vtd_device_detach(vtd, u64_to_user_ptr(attr->addr));
-			break;
-		default:
-			rc = -ENXIO;
-		}
-		mutex_unlock(&dev->kvm->lock);
-		return rc;
-	case KVM_DEV_VTD_GRP_TRANSLATE:
-		if (attr->attr != KVM_DEV_VTD_IR_EVENTFD)
-			return -ENXIO;
-		return kvm_vtd_ir_eventfd_set(vtd, u64_to_user_ptr(attr->addr));
+		rc = kvm_vtd_set_device(vtd, attr->attr, arg);
+		break;
 	case KVM_DEV_VTD_GRP_STATE:
-		if (attr->attr != KVM_DEV_VTD_STATE_RESTORE)
-			return -ENXIO;
-		mutex_lock(&dev->kvm->lock);
-		rc = kvm_vtd_state_restore(vtd, u64_to_user_ptr(attr->addr));
-		mutex_unlock(&dev->kvm->lock);
-		return rc;
+		rc = kvm_vtd_set_state(vtd, attr->attr, arg);
+		break;
+	default:
+		rc = -ENXIO;
+	}
+	mutex_unlock(&dev->kvm->lock);
+	return rc;
+}
+
+static int kvm_vtd_get_addr(struct kvm_vtd *vtd, u64 attr, u64 __user *arg)
+{
+	u64 gpa;
+
+	if (attr != KVM_DEV_VTD_ADDR_REGS)
+		return -ENXIO;
+	mutex_lock(&vtd->kvm->lock);
+	gpa = vtd->regs_gpa;
+	mutex_unlock(&vtd->kvm->lock);
+	return put_user(gpa, arg);
+}
+
+static int kvm_vtd_get_stats(struct kvm_vtd *vtd, u64 attr, void __user *arg)
+{
+	if (attr != KVM_DEV_VTD_STATS)
+		return -ENXIO;
+	return kvm_vtd_stats_get(vtd, arg);
+}
+
+static int kvm_vtd_get_translate(struct kvm_vtd *vtd, u64 attr, void __user *arg)
+{
+	switch (attr) {
+	case KVM_DEV_VTD_TRANSLATE:
+		return kvm_vtd_translate_attr(vtd, arg);
+	case KVM_DEV_VTD_TRANSLATE_MSI:
+		return kvm_vtd_msi_translate_attr(vtd, arg);
+	}
+	return -ENXIO;
+}
+
+static int kvm_vtd_get_device(struct kvm_vtd *vtd, u64 attr, void __user *arg)
+{
+	switch (attr) {
+	case KVM_DEV_VTD_DEVICE_STATE:
+		return kvm_vtd_device_state(vtd, arg);
+	case KVM_DEV_VTD_DEVICE_PASIDS:
+		return kvm_vtd_device_pasids(vtd, arg);
 	}
 	return -ENXIO;
 }
@@ -144,34 +203,19 @@ static int kvm_vtd_set_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 static int kvm_vtd_get_attr(struct kvm_device *dev, struct kvm_device_attr *attr)
 {
 	struct kvm_vtd *vtd = dev->private;
-	u64 gpa;
+	void __user *arg = u64_to_user_ptr(attr->addr);
 
 	switch (attr->group) {
 	case KVM_DEV_VTD_GRP_ADDR:
-		if (attr->attr != KVM_DEV_VTD_ADDR_REGS)
-			return -ENXIO;
-		mutex_lock(&dev->kvm->lock);
-		gpa = vtd->regs_gpa;
-		mutex_unlock(&dev->kvm->lock);
-		return put_user(gpa, (u64 __user *)u64_to_user_ptr(attr->addr));
+		return kvm_vtd_get_addr(vtd, attr->attr, arg);
 	case KVM_DEV_VTD_GRP_REGS:
-		return kvm_vtd_regs_get(vtd, attr->attr, u64_to_user_ptr(attr->addr));
+		return kvm_vtd_regs_get(vtd, attr->attr, arg);
 	case KVM_DEV_VTD_GRP_STATS:
-		if (attr->attr != KVM_DEV_VTD_STATS)
-			return -ENXIO;
-		return kvm_vtd_stats_get(vtd, u64_to_user_ptr(attr->addr));
+		return kvm_vtd_get_stats(vtd, attr->attr, arg);
 	case KVM_DEV_VTD_GRP_TRANSLATE:
-		if (attr->attr == KVM_DEV_VTD_TRANSLATE)
-			return kvm_vtd_translate_attr(vtd, u64_to_user_ptr(attr->addr));
-		if (attr->attr == KVM_DEV_VTD_TRANSLATE_MSI)
-			return kvm_vtd_msi_translate_attr(vtd, u64_to_user_ptr(attr->addr));
-		return -ENXIO;
+		return kvm_vtd_get_translate(vtd, attr->attr, arg);
 	case KVM_DEV_VTD_GRP_DEVICE:
-		if (attr->attr == KVM_DEV_VTD_DEVICE_STATE)
-			return kvm_vtd_device_state(vtd, u64_to_user_ptr(attr->addr));
-		if (attr->attr == KVM_DEV_VTD_DEVICE_PASIDS)
-			return kvm_vtd_device_pasids(vtd, u64_to_user_ptr(attr->addr));
-		return -ENXIO;
+		return kvm_vtd_get_device(vtd, attr->attr, arg);
 	}
 	return -ENXIO;
 }
@@ -184,23 +228,53 @@ static int kvm_vtd_has_attr(struct kvm_device *dev, struct kvm_device_attr *attr
 
 	switch (attr->group) {
 	case KVM_DEV_VTD_GRP_ADDR:
-		return attr->attr == KVM_DEV_VTD_ADDR_REGS ? 0 : -ENXIO;
+		switch (attr->attr) {
+		case KVM_DEV_VTD_ADDR_REGS:
+			return 0;
+		}
+		break;
 	case KVM_DEV_VTD_GRP_REGS:
+		/* Every register offset the register file knows. */
 		mutex_lock(&vtd->lock);
 		rc = vtd_rf_get(&vtd->rf, attr->attr, &val);
 		mutex_unlock(&vtd->lock);
 		return rc;
 	case KVM_DEV_VTD_GRP_CTRL:
-		return attr->attr == KVM_DEV_VTD_CTRL_INIT ||
-		       attr->attr == KVM_DEV_VTD_CTRL_RESET ? 0 : -ENXIO;
-	case KVM_DEV_VTD_GRP_STATS:
-		return attr->attr == KVM_DEV_VTD_STATS ? 0 : -ENXIO;
-	case KVM_DEV_VTD_GRP_TRANSLATE:
-		return attr->attr <= KVM_DEV_VTD_IR_EVENTFD ? 0 : -ENXIO;
+		switch (attr->attr) {
+		case KVM_DEV_VTD_CTRL_INIT:
+		case KVM_DEV_VTD_CTRL_RESET:
+			return 0;
+		}
+		break;
 	case KVM_DEV_VTD_GRP_DEVICE:
-		return attr->attr <= KVM_DEV_VTD_DEVICE_PASIDS ? 0 : -ENXIO;
+		switch (attr->attr) {
+		case KVM_DEV_VTD_DEVICE_ATTACH:
+		case KVM_DEV_VTD_DEVICE_DETACH:
+		case KVM_DEV_VTD_DEVICE_STATE:
+		case KVM_DEV_VTD_DEVICE_PASIDS:
+			return 0;
+		}
+		break;
+	case KVM_DEV_VTD_GRP_TRANSLATE:
+		switch (attr->attr) {
+		case KVM_DEV_VTD_TRANSLATE:
+		case KVM_DEV_VTD_TRANSLATE_MSI:
+		case KVM_DEV_VTD_IR_EVENTFD:
+			return 0;
+		}
+		break;
+	case KVM_DEV_VTD_GRP_STATS:
+		switch (attr->attr) {
+		case KVM_DEV_VTD_STATS:
+			return 0;
+		}
+		break;
 	case KVM_DEV_VTD_GRP_STATE:
-		return attr->attr == KVM_DEV_VTD_STATE_RESTORE ? 0 : -ENXIO;
+		switch (attr->attr) {
+		case KVM_DEV_VTD_STATE_RESTORE:
+			return 0;
+		}
+		break;
 	}
 	return -ENXIO;
 }

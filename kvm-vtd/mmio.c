@@ -10,7 +10,7 @@
  */
 #include <linux/kvm_host.h>
 
-#include "access.h"
+#include "spec/access.h"
 #include "trace.h"
 #include "vtd.h"
 

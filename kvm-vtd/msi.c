@@ -2,8 +2,9 @@
 /*
  * kvm-vtd: interrupt remapping for the VMM (KVM_DEV_VTD_TRANSLATE_MSI), and
  * the eventfd that tells the VMM when the translations it cached (interrupt
- * routes) may have changed.  The interrupt entry cache is invalidated with
- * the other caches, in kvm_vtd_invalidate().
+ * routes) may have changed (signalled by kvm_vtd_ir_changed(), unit.c).
+ * The interrupt entry cache is invalidated with the other caches, in
+ * kvm_vtd_invalidate() (qi.c).
  *
  * The remapping itself is intremap.c.  A remapping runs under kvm_vtd.lock
  * (the register state and the cache) and reads the IRTE through the
@@ -17,30 +18,9 @@
 #include "trace.h"
 #include "vtd.h"
 
-/* Interrupt requests are DWORD writes in this range. */
-
 static int kvm_vtd_ir_read(void *ctx, u64 gpa, void *buf, unsigned int len)
 {
 	return kvm_read_guest(ctx, gpa, buf, len);
-}
-
-/**
- * kvm_vtd_ir_changed() - interrupt translations may differ from now on
- * @vtd: the unit
- * @why: what happened, for the trace
- *
- * Signals the VMM's eventfd, if it gave one.
- *
- * Context: kvm_vtd.lock held.
- */
-void kvm_vtd_ir_changed(struct kvm_vtd *vtd, const char *why)
-{
-	lockdep_assert_held(&vtd->lock);
-
-	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_IR_CHANGES);
-	if (vtd->ir_eventfd)
-		eventfd_signal(vtd->ir_eventfd);
-	trace_kvm_vtd_ir_change(vtd->id, why, vtd->rf.irta, vtd->ir_eventfd);
 }
 
 /**

@@ -54,6 +54,50 @@ static const struct {
 	[VTD_DESC_IEC] = { KVM_VTD_STAT_IEC_INVALIDATIONS, "qi-iec" },
 };
 
+/**
+ * kvm_vtd_invalidate() - drop from the caches what an invalidation names
+ * @vtd: the unit
+ * @type: VTD_DESC_CC, VTD_DESC_IOTLB, VTD_DESC_PC, VTD_DESC_PIOTLB (the
+ *	register-based invalidations use the first two), the device-TLB types
+ *	(for the host only) or VTD_DESC_IEC (the interrupt entry cache)
+ * @inv: the invalidation as performed (@inv->actual granularity)
+ *
+ * Context: kvm_vtd.lock held.
+ */
+void kvm_vtd_invalidate(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *inv)
+{
+	lockdep_assert_held(&vtd->lock);
+
+	/* What a VMM kept of KVM_DEV_VTD_TRANSLATE (not of interrupts). */
+	if (type == VTD_DESC_CC || type == VTD_DESC_IOTLB || type == VTD_DESC_PC ||
+	    type == VTD_DESC_PIOTLB)
+		kvm_vtd_xlate_gen_bump(vtd);
+	switch (type) {
+	case VTD_DESC_CC:
+		vtd_cache_inv_context(&vtd->cache, inv->actual, inv->did, inv->sid, inv->fm);
+		break;
+	case VTD_DESC_IOTLB:
+		vtd_cache_inv_iotlb(&vtd->cache, inv->actual, inv->did, inv->addr, inv->am);
+		break;
+	case VTD_DESC_PC:
+		vtd_cache_inv_pasid(&vtd->cache, inv->actual, inv->did, inv->pasid);
+		break;
+	case VTD_DESC_PIOTLB:
+		vtd_cache_inv_piotlb(&vtd->cache, inv->actual, inv->did, inv->pasid, inv->addr,
+				     inv->am);
+		break;
+	case VTD_DESC_IEC:
+		if (inv->actual == VTD_IEC_INDEX)
+			vtd_iec_invalidate(&vtd->iec, inv->iidx, inv->am);
+		else
+			vtd_iec_flush(&vtd->iec);
+		kvm_vtd_ir_changed(vtd, "iec");
+		break;
+	}
+	kvm_vtd_cache_stats(vtd);
+	kvm_vtd_host_note(vtd, type, inv);
+}
+
 /*
  * Execute one valid descriptor: 0, the IQEI code of its failure, or -EAGAIN
  * for a wait whose host work the exit's budget did not cover.

@@ -21,7 +21,7 @@
  *    budget.  A walk that runs out stops at an address it can go on from,
  *    in a later exit.  Until then the device has less access, never more.
  *
- * A deleted memslot (the page-track notifier, host.c) has its runs unmapped
+ * A deleted memslot (the page-track notifier, attach.c) has its runs unmapped
  * at once and their ranges walked again later, which maps nothing there.
  *
  * Context: kvm_vtd.lock held throughout; walks hold the kvm->srcu read side.
@@ -32,9 +32,9 @@
 #include <linux/slab.h>
 #include <uapi/linux/iommufd.h>
 
-#include "host.h"
+#include "hdev.h"
 #include "trace.h"
-#include "walk.h"
+#include "spec/walk.h"
 
 MODULE_IMPORT_NS(IOMMUFD);
 

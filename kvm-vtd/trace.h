@@ -10,9 +10,9 @@
 
 #include <linux/tracepoint.h>
 
-#include "intremap.h"
-#include "regfile.h"
-#include "walk.h"
+#include "spec/intremap.h"
+#include "spec/regfile.h"
+#include "spec/walk.h"
 
 DECLARE_EVENT_CLASS(kvm_vtd_unit,
 		    TP_PROTO(int id),

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm-vtd: KVM_DEV_VTD_TRANSLATE, and guest memory for the walkers.
+ * kvm-vtd: KVM_DEV_VTD_TRANSLATE, the VMM's DMA translations.
  *
  * A translation runs under kvm_vtd.lock (the unit state it depends on and
  * the caches), reading guest memory through the memslots under kvm->srcu.
@@ -16,86 +16,8 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "cache.h"
 #include "trace.h"
 #include "vtd.h"
-#include "walk.h"
-
-/* Guest physical address width the walkers check table entries against. */
-#define KVM_VTD_HAW	52
-
-/* Range walks over big tables yield this often (in table pages read). */
-#define KVM_VTD_RESCHED_PAGES	64
-
-static int kvm_vtd_read_page(struct vtd_gmem *gm, u64 gpa, void *buf)
-{
-	struct kvm_vtd_gmem *g = container_of(gm, struct kvm_vtd_gmem, gm);
-
-	/*
-	 * kvm->srcu is sleepable: a long walk gives the CPU away, and stops
-	 * (as if the rest of the table could not be read) once the task is
-	 * being killed, so a hostile table never makes the VMM unkillable.
-	 */
-	if (gm->pages_read && !(gm->pages_read % KVM_VTD_RESCHED_PAGES)) {
-		cond_resched();
-		if (fatal_signal_pending(current))
-			return -EINTR;
-	}
-	return kvm_read_guest(g->kvm, gpa, buf, PAGE_SIZE);
-}
-
-/* The walker's trace points (walk.h): tracepoints here, counters in KUnit. */
-void vtd_trace_walk(struct vtd_gmem *gm, u64 root, unsigned int levels, bool first_stage,
-		    u64 first, u64 last)
-{
-	trace_kvm_vtd_walk(gm->id, root, levels, first_stage, first, last);
-}
-
-void vtd_trace_walk_level(struct vtd_gmem *gm, unsigned int level, u64 table, u64 first,
-			  u64 last)
-{
-	trace_kvm_vtd_walk_level(gm->id, level, table, first, last);
-}
-
-void vtd_trace_walk_leaf(struct vtd_gmem *gm, const struct vtd_leaf *leaf)
-{
-	trace_kvm_vtd_walk_leaf(gm->id, leaf);
-}
-
-void vtd_trace_walk_skip(struct vtd_gmem *gm, unsigned int level, u64 iova, u64 size)
-{
-	trace_kvm_vtd_walk_skip(gm->id, level, iova, size);
-}
-
-/**
- * kvm_vtd_gmem_init() - guest memory through the VM's memslots
- * @vtd: the unit
- * @g: out: the accessor; reads need the kvm->srcu read side
- */
-void kvm_vtd_gmem_init(struct kvm_vtd *vtd, struct kvm_vtd_gmem *g)
-{
-	memset(g, 0, sizeof(*g));
-	g->gm.read_page = kvm_vtd_read_page;
-	g->gm.id = vtd->id;
-	g->kvm = vtd->kvm;
-}
-
-/**
- * kvm_vtd_xlate_cfg() - the unit's state that translations depend on
- * @vtd: the unit
- * @cfg: out: capabilities, TE, the latched root table address
- *
- * Context: kvm_vtd.lock held.
- */
-void kvm_vtd_xlate_cfg(struct kvm_vtd *vtd, struct vtd_xlate_cfg *cfg)
-{
-	lockdep_assert_held(&vtd->lock);
-	cfg->cap = vtd_rf_read64(&vtd->rf, VTD_CAP_REG);
-	cfg->ecap = vtd_rf_read64(&vtd->rf, VTD_ECAP_REG);
-	cfg->te = vtd_rf_read32(&vtd->rf, VTD_GSTS_REG) & VTD_GSTS_TES;
-	cfg->rta = vtd->rf.rta;
-	cfg->haw = KVM_VTD_HAW;
-}
 
 /**
  * kvm_vtd_translate_attr() - KVM_DEV_VTD_TRANSLATE

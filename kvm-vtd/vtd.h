@@ -9,21 +9,22 @@
  *                        KVM already holds it around create and release.
  *   kvm->slots_lock      taken inside kvm->lock to (un)register the register
  *                        page on the KVM MMIO bus and to register the
- *                        page-track notifier (host.c).
+ *                        page-track notifier (attach.c).
  *   vcpu->mutex          every vCPU's, trylocked inside kvm->lock by the
  *                        attribute calls that need the vCPUs stopped
  *                        (register restore, reset); see kvm_vtd_lock_vcpus().
  *   kvm->slots_lock      also held by KVM around the page-track notifier
  *                        that tells the unit of a memslot being deleted
- *                        (host.c), which takes kvm_vtd.lock inside it.
+ *                        (attach.c), which takes kvm_vtd.lock inside it.
  *   kvm->srcu            read side, around guest memory accesses.
  *   kvm_vtd.lock         the register file, the queue page buffer, the
  *                        translation-state generation, the translation
  *                        caches and the assigned devices (translations hold
  *                        it while they read guest memory).  Interrupt
  *                        messages are sent after it is dropped.
+ *                        It nests inside every KVM lock above.
  *   iommufd's locks,     taken under kvm_vtd.lock by the host programming of
- *   the VMM's mmap_lock  assigned devices (host.c): iommufd calls, pinning
+ *   the VMM's mmap_lock  assigned devices (host.c and below): iommufd calls, pinning
  *                        guest memory for the shadow IOAS, and guest memory
  *                        reads that fault.  Neither calls back into kvm-vtd.
  *
@@ -49,17 +50,17 @@
 #error "kvm-vtd needs CONFIG_KVM_EXTERNAL_WRITE_TRACKING=y"
 #endif
 
-#include "cache.h"
-#include "intremap.h"
-#include "regfile.h"
-#include "walk.h"
+#include "spec/cache.h"
+#include "spec/intremap.h"
+#include "spec/regfile.h"
+#include "spec/walk.h"
 
 struct vtd_host_scratch;
 
 /*
  * The work one guest exit may do beyond taking access away (which is never
  * deferred): a queue descriptor costs 1, a leaf a host walk finds 1, a
- * guest table page a host walk reads or a host call VTD_WORK_PAGE (host.h).
+ * guest table page a host walk reads or a host call VTD_WORK_PAGE (hdev.h).
  * What is left goes on at the next access to the register page
  * (kvm_vtd_resume_locked()).
  */
@@ -83,12 +84,12 @@ struct vtd_host_scratch;
  * @cache: the context cache and IOTLB
  * @iec: the interrupt entry cache
  * @ir_eventfd: signalled when interrupt translations may change, or NULL
- * @hdevs: assigned devices (host.c)
+ * @hdevs: assigned devices (&struct vtd_hdev, hdev.h)
  * @nr_hdevs: entries in @hdevs
  * @host_pending: some device in @hdevs has host work noted
  * @host_scratch: walk memory for host programming, allocated on first attach
  * @work: what the current exit may still do (VTD_EXIT_WORK at its start,
- *	see host.h), charged by queue descriptors and host programming
+ *	see hdev.h), charged by queue descriptors and host programming
  * @deferred: an exit ran out of @work and left queue descriptors or host
  *	programming for the next access to the register page
  * @shared: the page a VMM maps read-only (struct kvm_vtd_shared); its
@@ -149,16 +150,7 @@ static inline void kvm_vtd_xlate_gen_bump(struct kvm_vtd *vtd)
 	smp_wmb();	/* the generation before the status write: see above */
 }
 
-/* events.c */
-void kvm_vtd_apply_locked(struct kvm_vtd *vtd, struct vtd_events *ev);
-void kvm_vtd_exit_flush(struct kvm_vtd *vtd, struct vtd_events *ev);
-void kvm_vtd_resume_locked(struct kvm_vtd *vtd, struct vtd_events *ev);
-void kvm_vtd_defer(struct kvm_vtd *vtd);
-void kvm_vtd_events_add_irqs(struct vtd_events *to, const struct vtd_events *from);
-void kvm_vtd_unlock_deliver(struct kvm_vtd *vtd, struct vtd_events *ev);
-int kvm_vtd_record_fault(struct kvm_vtd *vtd, const struct vtd_fault *f);
-
-/* translate.c */
+/* unit.c: services for every layer */
 struct kvm_vtd_gmem {
 	struct vtd_gmem gm;
 	struct kvm *kvm;
@@ -166,29 +158,41 @@ struct kvm_vtd_gmem {
 
 void kvm_vtd_gmem_init(struct kvm_vtd *vtd, struct kvm_vtd_gmem *g);
 void kvm_vtd_xlate_cfg(struct kvm_vtd *vtd, struct vtd_xlate_cfg *cfg);
-int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg);
-void kvm_vtd_invalidate(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *inv);
+int kvm_vtd_fault_locked(struct kvm_vtd *vtd, const struct vtd_fault *f, struct vtd_events *ev);
+int kvm_vtd_record_fault(struct kvm_vtd *vtd, const struct vtd_fault *f);
 void kvm_vtd_cache_stats(struct kvm_vtd *vtd);
-
-/* msi.c */
-int kvm_vtd_msi_translate_attr(struct kvm_vtd *vtd, void __user *uarg);
-int kvm_vtd_ir_eventfd_set(struct kvm_vtd *vtd, int __user *ufd);
 void kvm_vtd_ir_changed(struct kvm_vtd *vtd, const char *why);
-void kvm_vtd_msi_release(struct kvm_vtd *vtd);
+void kvm_vtd_defer(struct kvm_vtd *vtd);
+void kvm_vtd_events_add_irqs(struct vtd_events *to, const struct vtd_events *from);
+void kvm_vtd_unlock_deliver(struct kvm_vtd *vtd, struct vtd_events *ev);
 
-/* qi.c */
-void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev);
+/* host.c: programming assigned devices (hdev.h has the mechanisms) */
+void kvm_vtd_host_note(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *inv);
+void kvm_vtd_host_note_switch(struct kvm_vtd *vtd);
+bool kvm_vtd_host_flush(struct kvm_vtd *vtd, struct vtd_events *ev);
+void kvm_vtd_host_finish(struct kvm_vtd *vtd, struct vtd_events *ev);
 
-/* host.c */
+/* attach.c: the assigned-device attributes */
 int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg);
 int kvm_vtd_device_detach(struct kvm_vtd *vtd, void __user *uarg);
 int kvm_vtd_device_state(struct kvm_vtd *vtd, void __user *uarg);
 int kvm_vtd_device_pasids(struct kvm_vtd *vtd, void __user *uarg);
 void kvm_vtd_host_release(struct kvm_vtd *vtd);
-void kvm_vtd_host_note(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *inv);
-void kvm_vtd_host_note_switch(struct kvm_vtd *vtd);
-bool kvm_vtd_host_flush(struct kvm_vtd *vtd, struct vtd_events *ev);
-void kvm_vtd_host_finish(struct kvm_vtd *vtd, struct vtd_events *ev);
+
+/* qi.c: invalidations, the queue and what each one drops */
+void kvm_vtd_invalidate(struct kvm_vtd *vtd, u8 type, const struct vtd_inv_req *inv);
+void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev);
+
+/* events.c: carrying out a register access's events */
+void kvm_vtd_apply_locked(struct kvm_vtd *vtd, struct vtd_events *ev);
+void kvm_vtd_exit_flush(struct kvm_vtd *vtd, struct vtd_events *ev);
+void kvm_vtd_resume_locked(struct kvm_vtd *vtd, struct vtd_events *ev);
+
+/* translate.c, msi.c: the VMM's translations */
+int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg);
+int kvm_vtd_msi_translate_attr(struct kvm_vtd *vtd, void __user *uarg);
+int kvm_vtd_ir_eventfd_set(struct kvm_vtd *vtd, int __user *ufd);
+void kvm_vtd_msi_release(struct kvm_vtd *vtd);
 
 /* state.c */
 int kvm_vtd_regs_get(struct kvm_vtd *vtd, u64 attr, u64 __user *uval);

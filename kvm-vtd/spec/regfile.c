@@ -30,39 +30,6 @@
  */
 #define VTD_HAW_MASK		GENMASK_ULL(51, 12)
 
-#define VTD_FRCD_HI_VALID	(VTD_FRCD_HI_SID | VTD_FRCD_HI_T2 | VTD_FRCD_HI_PRIV | \
-				 VTD_FRCD_HI_EXE | VTD_FRCD_HI_PP | VTD_FRCD_HI_FR | \
-				 VTD_FRCD_HI_PV | VTD_FRCD_HI_AT | VTD_FRCD_HI_T1 | \
-				 VTD_FRCD_HI_F)
-
-static u32 get32(const u64 *arr, u32 off)
-{
-	return arr[off / 8] >> ((off & 4) * 8);
-}
-
-static void set32(u64 *arr, u32 off, u32 v)
-{
-	unsigned int sh = (off & 4) * 8;
-	u64 *p = &arr[off / 8];
-
-	*p = (*p & ~(0xffffffffull << sh)) | ((u64)v << sh);
-}
-
-static void set_bits32(u64 *arr, u32 off, u32 set, u32 clear)
-{
-	set32(arr, off, (get32(arr, off) & ~clear) | set);
-}
-
-static bool has_qi(const struct vtd_regfile *rf)
-{
-	return rf->val[VTD_ECAP_REG / 8] & VTD_ECAP_QI;
-}
-
-static bool has_ir(const struct vtd_regfile *rf)
-{
-	return rf->val[VTD_ECAP_REG / 8] & VTD_ECAP_IR;
-}
-
 static u64 cap(const struct vtd_regfile *rf)
 {
 	return rf->val[VTD_CAP_REG / 8];
@@ -76,9 +43,9 @@ static u64 frcd_hi(const struct vtd_regfile *rf, u32 i)
 /* The 32-bit registers with stored bits, and the masks of those bits. */
 static void define32(struct vtd_regfile *rf, u32 off, u32 reset, u32 rw, u32 w1c)
 {
-	set32(rf->val, off, reset);
-	set32(rf->wmask, off, rw);
-	set32(rf->w1cmask, off, w1c);
+	vtd_rf_set32(rf->val, off, reset);
+	vtd_rf_set32(rf->wmask, off, rw);
+	vtd_rf_set32(rf->w1cmask, off, w1c);
 }
 
 /**
@@ -110,13 +77,13 @@ void vtd_rf_reset(struct vtd_regfile *rf, u64 cap, u64 ecap)
 	rf->wmask[VTD_CCMD_REG / 8] = VTD_CCMD_ICC | VTD_CCMD_CIRG | VTD_CCMD_FM |
 				      VTD_CCMD_SID | VTD_CCMD_DID;
 	define32(rf, VTD_FSTS_REG, 0, 0,
-		 VTD_FSTS_PFO | (has_qi(rf) ? VTD_FSTS_IQE : 0));
+		 VTD_FSTS_PFO | (vtd_rf_has_qi(rf) ? VTD_FSTS_IQE : 0));
 	define32(rf, VTD_FECTL_REG, VTD_ECTL_IM, VTD_ECTL_IM, 0);
 	define32(rf, VTD_FEDATA_REG, 0, VTD_EDATA_IMD, 0);
 	define32(rf, VTD_FEADDR_REG, 0, VTD_EADDR_MA, 0);
 	define32(rf, VTD_FEUADDR_REG, 0, ~0u, 0);
 
-	if (has_qi(rf)) {
+	if (vtd_rf_has_qi(rf)) {
 		rf->wmask[VTD_IQT_REG / 8] = VTD_IQT_QT;
 		rf->wmask[VTD_IQA_REG / 8] = (VTD_IQA_IQA & rf->haw_mask) | VTD_IQA_QS;
 		/* 256-bit descriptors exist with scalable mode. */
@@ -128,7 +95,7 @@ void vtd_rf_reset(struct vtd_regfile *rf, u64 cap, u64 ecap)
 		define32(rf, VTD_IEADDR_REG, 0, VTD_EADDR_MA, 0);
 		define32(rf, VTD_IEUADDR_REG, 0, ~0u, 0);
 	}
-	if (has_ir(rf))
+	if (vtd_rf_has_ir(rf))
 		rf->wmask[VTD_IRTA_REG / 8] = (VTD_IRTA_IRTA & rf->haw_mask) | VTD_IRTA_S |
 					      (ecap & VTD_ECAP_EIM ? VTD_IRTA_EIME : 0);
 
@@ -148,25 +115,25 @@ void vtd_rf_reset(struct vtd_regfile *rf, u64 cap, u64 ecap)
  */
 u64 vtd_rf_read(const struct vtd_regfile *rf, u32 off, int len)
 {
-	return len == 8 ? rf->val[off / 8] : get32(rf->val, off);
+	return len == 8 ? rf->val[off / 8] : vtd_rf_get32(rf->val, off);
 }
 
 /* Send (or hold pending, when masked) an event through a control register. */
 static void vtd_event(struct vtd_regfile *rf, u32 ctl, struct vtd_msi *msi)
 {
-	if (get32(rf->val, ctl) & VTD_ECTL_IM) {
-		set_bits32(rf->val, ctl, VTD_ECTL_IP, 0);
+	if (vtd_rf_get32(rf->val, ctl) & VTD_ECTL_IM) {
+		vtd_rf_set_bits32(rf->val, ctl, VTD_ECTL_IP, 0);
 		return;
 	}
 	/* The data, address and upper address registers follow the control. */
-	msi->data = get32(rf->val, ctl + 4);
-	msi->addr = (u64)get32(rf->val, ctl + 12) << 32 | get32(rf->val, ctl + 8);
+	msi->data = vtd_rf_get32(rf->val, ctl + 4);
+	msi->addr = (u64)vtd_rf_get32(rf->val, ctl + 12) << 32 | vtd_rf_get32(rf->val, ctl + 8);
 }
 
 static void vtd_fault_event(struct vtd_regfile *rf, struct vtd_events *ev)
 {
 	vtd_event(rf, VTD_FECTL_REG, &ev->fault_msi);
-	if (!(get32(rf->val, VTD_FECTL_REG) & VTD_ECTL_IP))
+	if (!(vtd_rf_get32(rf->val, VTD_FECTL_REG) & VTD_ECTL_IP))
 		ev->flags |= VTD_EV_FAULT_IRQ;
 }
 
@@ -174,11 +141,11 @@ static void vtd_fault_event(struct vtd_regfile *rf, struct vtd_events *ev)
 static void vtd_event_unmask(struct vtd_regfile *rf, u32 ctl, struct vtd_msi *msi,
 			     u32 flag, struct vtd_events *ev)
 {
-	u32 v = get32(rf->val, ctl);
+	u32 v = vtd_rf_get32(rf->val, ctl);
 
 	if ((v & VTD_ECTL_IM) || !(v & VTD_ECTL_IP))
 		return;
-	set32(rf->val, ctl, v & ~VTD_ECTL_IP);
+	vtd_rf_set32(rf->val, ctl, v & ~VTD_ECTL_IP);
 	vtd_event(rf, ctl, msi);
 	ev->flags |= flag;
 }
@@ -189,7 +156,7 @@ static void vtd_event_unmask(struct vtd_regfile *rf, u32 ctl, struct vtd_msi *ms
  */
 static void vtd_fsts_update(struct vtd_regfile *rf)
 {
-	u32 fsts = get32(rf->val, VTD_FSTS_REG) & ~VTD_FSTS_PPF;
+	u32 fsts = vtd_rf_get32(rf->val, VTD_FSTS_REG) & ~VTD_FSTS_PPF;
 	u32 i;
 
 	for (i = 0; i < rf->nfr; i++) {
@@ -198,9 +165,9 @@ static void vtd_fsts_update(struct vtd_regfile *rf)
 			break;
 		}
 	}
-	set32(rf->val, VTD_FSTS_REG, fsts);
+	vtd_rf_set32(rf->val, VTD_FSTS_REG, fsts);
 	if (!(fsts & VTD_FSTS_EVENTS))
-		set_bits32(rf->val, VTD_FECTL_REG, 0, VTD_ECTL_IP);
+		vtd_rf_set_bits32(rf->val, VTD_FECTL_REG, 0, VTD_ECTL_IP);
 }
 
 /**
@@ -213,9 +180,9 @@ static void vtd_fsts_update(struct vtd_regfile *rf)
  */
 void vtd_rf_fault_status(struct vtd_regfile *rf, u32 bits, struct vtd_events *ev)
 {
-	u32 fsts = get32(rf->val, VTD_FSTS_REG);
+	u32 fsts = vtd_rf_get32(rf->val, VTD_FSTS_REG);
 
-	set32(rf->val, VTD_FSTS_REG, fsts | bits);
+	vtd_rf_set32(rf->val, VTD_FSTS_REG, fsts | bits);
 	if (!(fsts & VTD_FSTS_EVENTS))
 		vtd_fault_event(rf, ev);
 }
@@ -230,11 +197,11 @@ void vtd_rf_fault_status(struct vtd_regfile *rf, u32 bits, struct vtd_events *ev
  */
 void vtd_rf_inv_event(struct vtd_regfile *rf, struct vtd_events *ev)
 {
-	if (get32(rf->val, VTD_ICS_REG) & VTD_ICS_IWC)
+	if (vtd_rf_get32(rf->val, VTD_ICS_REG) & VTD_ICS_IWC)
 		return;
-	set_bits32(rf->val, VTD_ICS_REG, VTD_ICS_IWC, 0);
+	vtd_rf_set_bits32(rf->val, VTD_ICS_REG, VTD_ICS_IWC, 0);
 	vtd_event(rf, VTD_IECTL_REG, &ev->inv_msi);
-	if (!(get32(rf->val, VTD_IECTL_REG) & VTD_ECTL_IP))
+	if (!(vtd_rf_get32(rf->val, VTD_IECTL_REG) & VTD_ECTL_IP))
 		ev->flags |= VTD_EV_INV_IRQ;
 }
 
@@ -256,7 +223,7 @@ void vtd_rf_inv_event(struct vtd_regfile *rf, struct vtd_events *ev)
 int vtd_rf_record_fault(struct vtd_regfile *rf, const struct vtd_fault *f,
 			struct vtd_events *ev)
 {
-	u32 fsts = get32(rf->val, VTD_FSTS_REG);
+	u32 fsts = vtd_rf_get32(rf->val, VTD_FSTS_REG);
 	u32 idx = rf->next_frcd;
 	u32 lo_q = (rf->frcd_off + idx * VTD_FRCD_SIZE) / 8;
 	u64 hi;
@@ -264,7 +231,7 @@ int vtd_rf_record_fault(struct vtd_regfile *rf, const struct vtd_fault *f,
 	if (fsts & VTD_FSTS_PFO)
 		return VTD_FAULT_DROPPED_PFO;
 	if (frcd_hi(rf, idx) & VTD_FRCD_HI_F) {
-		set32(rf->val, VTD_FSTS_REG, fsts | VTD_FSTS_PFO);
+		vtd_rf_set32(rf->val, VTD_FSTS_REG, fsts | VTD_FSTS_PFO);
 		return VTD_FAULT_OVERFLOW;
 	}
 
@@ -289,7 +256,7 @@ int vtd_rf_record_fault(struct vtd_regfile *rf, const struct vtd_fault *f,
 	if (fsts & VTD_FSTS_PPF)
 		return idx;
 	fsts = (fsts & ~VTD_FSTS_FRI) | VTD_FSTS_PPF | FIELD_PREP(VTD_FSTS_FRI, idx);
-	set32(rf->val, VTD_FSTS_REG, fsts);
+	vtd_rf_set32(rf->val, VTD_FSTS_REG, fsts);
 	if (!(fsts & VTD_FSTS_EVENTS & ~VTD_FSTS_PPF))
 		vtd_fault_event(rf, ev);
 	return idx;
@@ -316,7 +283,7 @@ static void vtd_gcmd_ir(struct vtd_regfile *rf, u32 cmd, u32 *gsts, struct vtd_e
 /* GCMD: one-shot commands and the persistent enables they report in GSTS. */
 static void vtd_gcmd(struct vtd_regfile *rf, u32 cmd, struct vtd_events *ev)
 {
-	u32 gsts = get32(rf->val, VTD_GSTS_REG);
+	u32 gsts = vtd_rf_get32(rf->val, VTD_GSTS_REG);
 	u32 old = gsts;
 
 	if (cmd & VTD_GCMD_SRTP) {
@@ -334,7 +301,7 @@ static void vtd_gcmd(struct vtd_regfile *rf, u32 cmd, struct vtd_events *ev)
 		ev->switch_reason = (gsts & VTD_GSTS_TES) ? VTD_SWITCH_TE_ON :
 							     VTD_SWITCH_TE_OFF;
 	}
-	if (has_qi(rf) && !!(cmd & VTD_GCMD_QIE) != !!(gsts & VTD_GSTS_QIES)) {
+	if (vtd_rf_has_qi(rf) && !!(cmd & VTD_GCMD_QIE) != !!(gsts & VTD_GSTS_QIES)) {
 		gsts ^= VTD_GSTS_QIES;
 		if (gsts & VTD_GSTS_QIES) {
 			rf->iqa = rf->val[VTD_IQA_REG / 8];
@@ -345,9 +312,9 @@ static void vtd_gcmd(struct vtd_regfile *rf, u32 cmd, struct vtd_events *ev)
 			rf->val[VTD_IQH_REG / 8] = 0;
 		}
 	}
-	if (has_ir(rf))
+	if (vtd_rf_has_ir(rf))
 		vtd_gcmd_ir(rf, cmd, &gsts, ev);
-	set32(rf->val, VTD_GSTS_REG, gsts);
+	vtd_rf_set32(rf->val, VTD_GSTS_REG, gsts);
 	ev->flags |= VTD_EV_GCMD;
 	ev->gcmd = cmd;
 	ev->gsts_old = old;
@@ -356,7 +323,7 @@ static void vtd_gcmd(struct vtd_regfile *rf, u32 cmd, struct vtd_events *ev)
 
 static bool vtd_qi_enabled(const struct vtd_regfile *rf)
 {
-	return get32(rf->val, VTD_GSTS_REG) & VTD_GSTS_QIES;
+	return vtd_rf_get32(rf->val, VTD_GSTS_REG) & VTD_GSTS_QIES;
 }
 
 /* CCMD with ICC set: register-based context-cache invalidation. */
@@ -434,8 +401,8 @@ static void vtd_dword_written(struct vtd_regfile *rf, u32 off, u32 data,
 	case VTD_FSTS_REG:
 		vtd_fsts_update(rf);
 		/* A cleared queue error lets the queue run again. */
-		if (has_qi(rf) && vtd_qi_enabled(rf) &&
-		    !(get32(rf->val, VTD_FSTS_REG) & VTD_FSTS_IQE) &&
+		if (vtd_rf_has_qi(rf) && vtd_qi_enabled(rf) &&
+		    !(vtd_rf_get32(rf->val, VTD_FSTS_REG) & VTD_FSTS_IQE) &&
 		    rf->val[VTD_IQT_REG / 8] != rf->val[VTD_IQH_REG / 8])
 			ev->flags |= VTD_EV_QI_KICK;
 		return;
@@ -444,15 +411,15 @@ static void vtd_dword_written(struct vtd_regfile *rf, u32 off, u32 data,
 		return;
 	}
 
-	if (has_qi(rf)) {
+	if (vtd_rf_has_qi(rf)) {
 		switch (off) {
 		case VTD_IQT_REG:
 			if (vtd_qi_enabled(rf))
 				ev->flags |= VTD_EV_QI_KICK;
 			return;
 		case VTD_ICS_REG:
-			if (!(get32(rf->val, VTD_ICS_REG) & VTD_ICS_IWC))
-				set_bits32(rf->val, VTD_IECTL_REG, 0, VTD_ECTL_IP);
+			if (!(vtd_rf_get32(rf->val, VTD_ICS_REG) & VTD_ICS_IWC))
+				vtd_rf_set_bits32(rf->val, VTD_IECTL_REG, 0, VTD_ECTL_IP);
 			return;
 		case VTD_IECTL_REG:
 			vtd_event_unmask(rf, VTD_IECTL_REG, &ev->inv_msi, VTD_EV_INV_IRQ, ev);
@@ -508,199 +475,6 @@ void vtd_rf_write(struct vtd_regfile *rf, u32 off, int len, u64 data,
 		vtd_dword_written(rf, q * 8, d, ev);
 	if (bytes >> 32)
 		vtd_dword_written(rf, q * 8 + 4, d >> 32, ev);
-}
-
-/* Registers that exist in every unit, and those that need an ECAP feature. */
-static const struct {
-	u16 off;
-	u8 size;
-	u64 ecap;
-} vtd_regs[] = {
-	{ VTD_VER_REG, 4 }, { VTD_CAP_REG, 8 }, { VTD_ECAP_REG, 8 },
-	{ VTD_GCMD_REG, 4 }, { VTD_GSTS_REG, 4 }, { VTD_RTADDR_REG, 8 },
-	{ VTD_CCMD_REG, 8 }, { VTD_FSTS_REG, 4 }, { VTD_FECTL_REG, 4 },
-	{ VTD_FEDATA_REG, 4 }, { VTD_FEADDR_REG, 4 }, { VTD_FEUADDR_REG, 4 },
-	{ VTD_IQH_REG, 8, VTD_ECAP_QI }, { VTD_IQT_REG, 8, VTD_ECAP_QI },
-	{ VTD_IQA_REG, 8, VTD_ECAP_QI }, { VTD_ICS_REG, 4, VTD_ECAP_QI },
-	{ VTD_IECTL_REG, 4, VTD_ECAP_QI }, { VTD_IEDATA_REG, 4, VTD_ECAP_QI },
-	{ VTD_IEADDR_REG, 4, VTD_ECAP_QI }, { VTD_IEUADDR_REG, 4, VTD_ECAP_QI },
-	{ VTD_IQERCD_REG, 8, VTD_ECAP_QI }, { VTD_IRTA_REG, 8, VTD_ECAP_IR },
-};
-
-/**
- * vtd_rf_reg_size() - is there an architectural register at @off?
- * @rf: the register file (its CAP/ECAP decide which registers exist)
- * @off: offset in the register page; each fault recording register counts
- *	as two 8-byte registers
- *
- * Return: the register's size (4 or 8), or 0.
- */
-int vtd_rf_reg_size(const struct vtd_regfile *rf, u32 off)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(vtd_regs); i++)
-		if (vtd_regs[i].off == off &&
-		    (rf->val[VTD_ECAP_REG / 8] & vtd_regs[i].ecap) == vtd_regs[i].ecap)
-			return vtd_regs[i].size;
-	if (off == rf->iva_off || off == rf->iva_off + 8)
-		return 8;
-	if (off >= rf->frcd_off && off < rf->frcd_off + rf->nfr * VTD_FRCD_SIZE &&
-	    IS_ALIGNED(off, 8))
-		return 8;
-	return 0;
-}
-
-/* The bits a register of this unit can ever hold (for restore checks). */
-static u64 vtd_rf_valid_bits(const struct vtd_regfile *rf, u32 off)
-{
-	u64 stored = rf->wmask[off / 8] | rf->w1cmask[off / 8];
-
-	if (vtd_rf_reg_size(rf, off) == 4)
-		stored = get32(rf->wmask, off) | get32(rf->w1cmask, off);
-
-	switch (off) {
-	case VTD_GSTS_REG:
-		return VTD_GSTS_TES | VTD_GSTS_RTPS | (has_qi(rf) ? VTD_GSTS_QIES : 0) |
-		       (has_ir(rf) ? VTD_GSTS_IRES | VTD_GSTS_IRTPS | VTD_GSTS_CFIS : 0);
-	case VTD_CCMD_REG:
-		/* An invalidation completes within the write that starts it. */
-		return (stored & ~VTD_CCMD_ICC) | VTD_CCMD_CAIG;
-	case VTD_FSTS_REG:
-		return stored | VTD_FSTS_PPF | VTD_FSTS_FRI;
-	case VTD_FECTL_REG:
-	case VTD_IECTL_REG:
-		return stored | VTD_ECTL_IP;
-	case VTD_IQH_REG:
-		return VTD_IQH_QH;
-	case VTD_IQERCD_REG:
-		return VTD_IQERCD_IQEI;
-	}
-	if (off == rf->iva_off)
-		return VTD_IVA_ADDR | VTD_IVA_IH | VTD_IVA_AM;
-	if (off == rf->iva_off + 8)
-		return (stored & ~VTD_IOTLB_IVT) | VTD_IOTLB_IAIG;
-	/*
-	 * FI: whatever a fault can record there, i.e. any page address (a
-	 * request's address is not bounded by HAW: one beyond the address
-	 * width, or a canonical-high first-stage one, is recorded as it came)
-	 * or an interrupt index in bits 63:48.
-	 */
-	if (off >= rf->frcd_off && off < rf->frcd_off + rf->nfr * VTD_FRCD_SIZE)
-		return (off - rf->frcd_off) % VTD_FRCD_SIZE ? VTD_FRCD_HI_VALID : VTD_FRCD_LO_FI;
-	return stored;
-}
-
-/**
- * vtd_rf_get() - read a register or internal latch for the VMM
- * @rf: the register file
- * @attr: a register offset, or one of the KVM_VTD_REG_* internal registers
- * @val: out: the value (32-bit registers zero-extended)
- *
- * Unlike a guest read this returns write-only state (IVA).
- *
- * Return: 0, or -ENXIO when @attr names nothing in this unit.
- */
-int vtd_rf_get(const struct vtd_regfile *rf, u64 attr, u64 *val)
-{
-	switch (attr) {
-	case KVM_VTD_REG_LATCHED_RTADDR:
-		*val = rf->rta;
-		return 0;
-	case KVM_VTD_REG_LATCHED_IQA:
-		if (!has_qi(rf))
-			return -ENXIO;
-		*val = rf->iqa;
-		return 0;
-	case KVM_VTD_REG_FAULT_NEXT:
-		*val = rf->next_frcd;
-		return 0;
-	case KVM_VTD_REG_LATCHED_IRTA:
-		if (!has_ir(rf))
-			return -ENXIO;
-		*val = rf->irta;
-		return 0;
-	}
-	if (attr >= KVM_VTD_REG_PAGE_SIZE)
-		return -ENXIO;
-	switch (vtd_rf_reg_size(rf, attr)) {
-	case 4:
-		*val = get32(rf->val, attr);
-		return 0;
-	case 8:
-		*val = attr == rf->iva_off ? rf->iva : rf->val[attr / 8];
-		return 0;
-	}
-	return -ENXIO;
-}
-
-/**
- * vtd_rf_set() - restore a register or internal latch, without side effects
- * @rf: the register file
- * @attr: a register offset, or one of the KVM_VTD_REG_* internal registers
- * @val: the value saved by vtd_rf_get()
- *
- * VER, CAP and ECAP must match the unit's; GCMD is write-only and only 0
- * restores.  Bits a register cannot hold are refused.
- *
- * Return: 0, -ENXIO when @attr names nothing, -EINVAL for a bad value.
- */
-int vtd_rf_set(struct vtd_regfile *rf, u64 attr, u64 val)
-{
-	int size;
-
-	switch (attr) {
-	case KVM_VTD_REG_LATCHED_RTADDR:
-		if (val & ~rf->wmask[VTD_RTADDR_REG / 8])
-			return -EINVAL;
-		rf->rta = val;
-		return 0;
-	case KVM_VTD_REG_LATCHED_IQA:
-		if (!has_qi(rf))
-			return -ENXIO;
-		if (val & ~rf->wmask[VTD_IQA_REG / 8])
-			return -EINVAL;
-		rf->iqa = val;
-		return 0;
-	case KVM_VTD_REG_FAULT_NEXT:
-		if (val >= rf->nfr)
-			return -EINVAL;
-		rf->next_frcd = val;
-		return 0;
-	case KVM_VTD_REG_LATCHED_IRTA:
-		if (!has_ir(rf))
-			return -ENXIO;
-		if (val & ~rf->wmask[VTD_IRTA_REG / 8])
-			return -EINVAL;
-		rf->irta = val;
-		return 0;
-	}
-	if (attr >= KVM_VTD_REG_PAGE_SIZE)
-		return -ENXIO;
-	size = vtd_rf_reg_size(rf, attr);
-	if (!size)
-		return -ENXIO;
-
-	switch (attr) {
-	case VTD_VER_REG:
-	case VTD_CAP_REG:
-	case VTD_ECAP_REG:
-		return val == vtd_rf_read(rf, attr, size) ? 0 : -EINVAL;
-	case VTD_GCMD_REG:
-		return val ? -EINVAL : 0;
-	}
-	if (val & ~vtd_rf_valid_bits(rf, attr))
-		return -EINVAL;
-	if (attr == VTD_FSTS_REG && FIELD_GET(VTD_FSTS_FRI, val) >= rf->nfr)
-		return -EINVAL;
-
-	if (attr == rf->iva_off)
-		rf->iva = val;
-	else if (size == 4)
-		set32(rf->val, attr, val);
-	else
-		rf->val[attr / 8] = val;
-	return 0;
 }
 
 /**

@@ -89,7 +89,8 @@ static int walk_level(struct vtd_walk *w, u64 table, unsigned int level,
 
 	if (w->max_pages && w->gm->pages_read - w->pages_at_start >= w->max_pages)
 		return walk_err(w, VTD_WALK_BUDGET, level, first);
-	vtd_trace_walk_level(w->gm, level, table, first, last);
+	if (w->gm->trace)
+		w->gm->trace->level(w->gm, level, table, first, last);
 	if (w->gm->read_page(w->gm, table, t))
 		return walk_err(w, level == w->levels ? VTD_WALK_ROOT_ACCESS :
 				VTD_WALK_ACCESS, level, first);
@@ -108,7 +109,8 @@ static int walk_level(struct vtd_walk *w, u64 table, unsigned int level,
 		w->path[level - 1].gpa = table + i * sizeof(u64);
 		w->path[level - 1].val = e;
 		if (!entry_present(w, e)) {
-			vtd_trace_walk_skip(w->gm, level, base, span);
+			if (w->gm->trace)
+				w->gm->trace->skip(w->gm, level, base, span);
 			rc = w->holes ? w->hook(w->opaque, &leaf) : 0;
 			if (rc)
 				return rc;
@@ -126,7 +128,8 @@ static int walk_level(struct vtd_walk *w, u64 table, unsigned int level,
 		if (is_leaf) {
 			leaf.gpa = e & GENMASK_ULL(w->haw - 1, shift);
 			w->gm->leaves++;
-			vtd_trace_walk_leaf(w->gm, &leaf);
+			if (w->gm->trace)
+				w->gm->trace->leaf(w->gm, &leaf);
 			rc = w->hook(w->opaque, &leaf);
 		} else {
 			rc = walk_level(w, e & GENMASK_ULL(w->haw - 1, 12), level - 1,
@@ -160,7 +163,8 @@ int vtd_walk_range(struct vtd_walk *w, u64 first, u64 last)
 	    last >> level_shift(w->levels + 1))
 		return walk_err(w, VTD_WALK_RANGE, w->levels, first);
 	w->gm->walks++;
-	vtd_trace_walk(w->gm, w->root, w->levels, w->first_stage, first, last);
+	if (w->gm->trace)
+		w->gm->trace->walk(w->gm, w->root, w->levels, w->first_stage, first, last);
 	return walk_level(w, w->root, w->levels, first, last,
 			  VTD_PERM_R | VTD_PERM_W | VTD_PERM_U);
 }

@@ -17,6 +17,7 @@
 #include "../context.c"
 #include "../xlate.c"
 #include "../cache.c"
+#include "../inval.c"
 
 #define MEM_BASE	0x100000ull
 #define MEM_PAGES	600
@@ -38,27 +39,34 @@ static struct {
 	u64 walks, levels, leaves, skips;
 } traced;
 
-void vtd_trace_walk(struct vtd_gmem *gm, u64 root, unsigned int levels, bool first_stage,
-		    u64 first, u64 last)
+static void count_walk(struct vtd_gmem *gm, u64 root, unsigned int levels, bool first_stage,
+		       u64 first, u64 last)
 {
 	traced.walks++;
 }
 
-void vtd_trace_walk_level(struct vtd_gmem *gm, unsigned int level, u64 table, u64 first,
-			  u64 last)
+static void count_walk_level(struct vtd_gmem *gm, unsigned int level, u64 table, u64 first,
+			     u64 last)
 {
 	traced.levels++;
 }
 
-void vtd_trace_walk_leaf(struct vtd_gmem *gm, const struct vtd_leaf *leaf)
+static void count_walk_leaf(struct vtd_gmem *gm, const struct vtd_leaf *leaf)
 {
 	traced.leaves++;
 }
 
-void vtd_trace_walk_skip(struct vtd_gmem *gm, unsigned int level, u64 iova, u64 size)
+static void count_walk_skip(struct vtd_gmem *gm, unsigned int level, u64 iova, u64 size)
 {
 	traced.skips++;
 }
+
+static const struct vtd_walk_trace count_trace = {
+	.walk = count_walk,
+	.level = count_walk_level,
+	.leaf = count_walk_leaf,
+	.skip = count_walk_skip,
+};
 
 static int fake_read(struct vtd_gmem *gm, u64 gpa, void *buf)
 {
@@ -119,6 +127,7 @@ static struct env *new_env(struct kunit *test, unsigned int aw, unsigned int tt)
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fake_mem_exit, e->mem.pages), 0);
 	e->mem.gm.read_page = fake_read;
 	e->mem.gm.update = fake_update;
+	e->mem.gm.trace = &count_trace;
 
 	e->cfg.cap = FIELD_PREP(VTD_CAP_SAGAW, VTD_SAGAW_39 | VTD_SAGAW_48) |
 		     FIELD_PREP(VTD_CAP_MGAW, 47) |

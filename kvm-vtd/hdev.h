@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kvm-vtd: assigned devices (host.c), their shadow IOAS (shadow.c) and their
- * PASID cache (hpasid.c).
+ * kvm-vtd: the assigned device (&struct vtd_hdev) and what the host
+ * mechanisms share: moving the device (hdev.c), its shadow IOAS (shadow.c),
+ * nested HWPTs (nested.c) and its PASID cache (hpasid.c).  host.c decides
+ * which mechanism applies; attach.c is the VMM's side.
  *
  * Everything here is protected by kvm_vtd.lock.
  */
-#ifndef _KVM_VTD_HOST_H
-#define _KVM_VTD_HOST_H
+#ifndef _KVM_VTD_HDEV_H
+#define _KVM_VTD_HDEV_H
 
 #include <linux/rbtree.h>
 #include <linux/sizes.h>
@@ -36,6 +38,33 @@ struct iommufd_ctx;
 /* What a guest table page read or a host call costs of VTD_EXIT_WORK. */
 #define VTD_WORK_PAGE		16
 
+/* The largest nested-HWPT allocation data of a host driver (nested.c). */
+#define VTD_HOST_HWPT_LEN_MAX	32
+
+/**
+ * struct vtd_host_driver - what nesting takes on one host IOMMU driver
+ * @hw_type: its IOMMU_HW_INFO_TYPE_*
+ * @hwpt_type: the nested HWPT's data type (IOMMU_HWPT_DATA_*)
+ * @hwpt_len: size of that data, at most %VTD_HOST_HWPT_LEN_MAX
+ * @inv_type: the HWPT invalidation's data type (IOMMU_HWPT_INVALIDATE_DATA_*)
+ * @inv_len: size of one invalidation entry
+ * @inv_ranges: an entry may name more than one page
+ * @hwpt: fill the allocation data from the guest's PASID entry
+ * @inv_page: fill a zeroed entry for a page-selective invalidation
+ * @inv_all: fill a zeroed entry that invalidates everything
+ */
+struct vtd_host_driver {
+	u32 hw_type;
+	u32 hwpt_type;
+	size_t hwpt_len;
+	u32 inv_type;
+	size_t inv_len;
+	bool inv_ranges;
+	void (*hwpt)(const struct vtd_xlate_ctx *xc, void *data);
+	void (*inv_page)(void *entry, const struct vtd_inv_req *inv);
+	void (*inv_all)(void *entry);
+};
+
 /* An IOVA range, both ends included. */
 struct vtd_range {
 	u64 first;
@@ -55,6 +84,7 @@ enum vtd_hdev_at {
  * @cfg: what the VMM attached
  * @ictx: the iommufd context, referenced
  * @hw_type: the host IOMMU's type (IOMMU_HW_INFO_TYPE_*)
+ * @drv: its nested-HWPT format, or NULL: it cannot nest (nested.c)
  * @mode: &enum kvm_vtd_device_mode
  * @at: &enum vtd_hdev_at
  * @hwpt_id: the HWPT the device is attached to
@@ -78,8 +108,7 @@ enum vtd_hdev_at {
  *	last empty
  * @inv_all: pending: nested: invalidate everything
  * @nr_inv: pending: nested: entries in @inv
- * @inv_len: size of one entry of @inv: the host driver's invalidation data
- * @inv: pending: nested: host invalidation entries
+ * @inv: pending: nested: host invalidation entries (@drv's format)
  * @runs: shadow: mapped IOVA runs (&struct vtd_shadow_run)
  * @nr_runs: shadow: entries in @runs
  * @shadow_bytes: shadow: bytes mapped
@@ -97,6 +126,7 @@ struct vtd_hdev {
 	struct kvm_vtd_device cfg;
 	struct iommufd_ctx *ictx;
 	u32 hw_type;
+	const struct vtd_host_driver *drv;
 	u16 mode;
 	u8 at;
 	u32 hwpt_id;
@@ -117,7 +147,6 @@ struct vtd_hdev {
 	u64 remap_pages;
 	bool inv_all;
 	u32 nr_inv;
-	u32 inv_len;
 	void *inv;
 	struct rb_root_cached runs;
 	u32 nr_runs;
@@ -180,7 +209,17 @@ static inline void vtd_host_error(struct kvm_vtd *vtd, struct vtd_hdev *hd)
 	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_ERRORS);
 }
 
+/* hdev.c */
 void vtd_host_fault(struct vtd_host_ctx *hc, struct vtd_hdev *hd, u8 reason, u64 addr);
+int vtd_hdev_replace(struct kvm_vtd *vtd, struct vtd_hdev *hd, u32 pt_id, u8 at);
+
+/* nested.c */
+const struct vtd_host_driver *vtd_host_driver_find(u32 hw_type);
+int vtd_hdev_nested(struct vtd_host_ctx *hc, struct vtd_hdev *hd, const struct vtd_xlate_ctx *xc);
+void vtd_hdev_destroy_nested(struct kvm_vtd *vtd, struct vtd_hdev *hd);
+void vtd_nested_invalidate(struct vtd_host_ctx *hc, struct vtd_hdev *hd);
+void vtd_nested_note_piotlb(struct vtd_hdev *hd, const struct vtd_inv_req *inv);
+void vtd_nested_note_devtlb(struct vtd_hdev *hd, const struct vtd_inv_req *inv);
 
 /* shadow.c */
 void vtd_shadow_clear(struct kvm_vtd *vtd, struct vtd_hdev *hd);
@@ -196,4 +235,4 @@ void vtd_hpasid_clear(struct kvm_vtd *vtd, struct vtd_hdev *hd);
 int vtd_hpasid_list(struct kvm_vtd *vtd, struct vtd_hdev *hd, u32 first,
 		    struct kvm_vtd_pasid_info *out, u32 nr);
 
-#endif /* _KVM_VTD_HOST_H */
+#endif /* _KVM_VTD_HDEV_H */

@@ -67,6 +67,28 @@
 
 #define VTD_TABLE_ENTRIES	512
 
+struct vtd_gmem;
+struct vtd_leaf;
+
+/**
+ * struct vtd_walk_trace - where a walk tells a tracer what it did
+ * @walk: a range walk starts: its root, depth, stage and range
+ * @level: a table of @level is read for the range @first..@last
+ * @leaf: a present leaf was found
+ * @skip: a non-present entry of @level covering @size bytes at @iova was
+ *	stepped over
+ *
+ * The module implements these with tracepoints, the KUnit suites and the
+ * fuzz targets with counters.  All four are set when the table is given.
+ */
+struct vtd_walk_trace {
+	void (*walk)(struct vtd_gmem *gm, u64 root, unsigned int levels, bool first_stage,
+		     u64 first, u64 last);
+	void (*level)(struct vtd_gmem *gm, unsigned int level, u64 table, u64 first, u64 last);
+	void (*leaf)(struct vtd_gmem *gm, const struct vtd_leaf *leaf);
+	void (*skip)(struct vtd_gmem *gm, unsigned int level, u64 iova, u64 size);
+};
+
 /**
  * struct vtd_gmem - how the walkers read (and write) guest memory
  * @read_page: copy the 4 KiB guest page at @gpa (page aligned) to @buf;
@@ -75,6 +97,7 @@
  *	0 when *@old matched and @new was stored, -EAGAIN with *@old set to
  *	the current value when it did not, -EFAULT when it cannot be written;
  *	NULL: the walk must not write guest memory (no A/D updates)
+ * @trace: what the walks did, told to the caller's tracer, or NULL
  * @id: unit id, for tracing
  * @pages_read: pages successfully read through this accessor
  * @entries_written: entries successfully updated through this accessor
@@ -84,6 +107,7 @@
 struct vtd_gmem {
 	int (*read_page)(struct vtd_gmem *gm, u64 gpa, void *buf);
 	int (*update)(struct vtd_gmem *gm, u64 gpa, u64 *old, u64 new);
+	const struct vtd_walk_trace *trace;
 	u32 id;
 	u64 pages_read;
 	u64 entries_written;
@@ -179,17 +203,6 @@ struct vtd_walk {
 int vtd_walk_range(struct vtd_walk *w, u64 first, u64 last);
 int vtd_walk_set_ad(struct vtd_walk *w, unsigned int leaf_level, bool write);
 
-/*
- * Where the walk tells the tracer what it did; the module implements these
- * with tracepoints, the KUnit suite with counters.
- */
-void vtd_trace_walk(struct vtd_gmem *gm, u64 root, unsigned int levels, bool first_stage,
-		    u64 first, u64 last);
-void vtd_trace_walk_level(struct vtd_gmem *gm, unsigned int level, u64 table, u64 first,
-			  u64 last);
-void vtd_trace_walk_leaf(struct vtd_gmem *gm, const struct vtd_leaf *leaf);
-void vtd_trace_walk_skip(struct vtd_gmem *gm, unsigned int level, u64 iova, u64 size);
-
 /**
  * struct vtd_ctx_entry - a decoded legacy-mode context entry
  * @present: P
@@ -277,6 +290,12 @@ enum vtd_xlate_mode {
 	VTD_XM_SM_SS,		/* scalable mode, second stage */
 	VTD_XM_SM_PT,		/* scalable mode, pass-through */
 };
+
+/* Did the translation go through a scalable-mode context (and PASID entry)? */
+static inline bool vtd_xm_scalable(u8 mode)
+{
+	return mode == VTD_XM_SM_FS || mode == VTD_XM_SM_SS || mode == VTD_XM_SM_PT;
+}
 
 /**
  * struct vtd_xlate_ctx - what the root/context/PASID structures resolve to

@@ -2,7 +2,7 @@
 /*
  * kvm-vtd: the register file of one DMAR unit, as plain data and pure
  * functions.  Nothing here touches KVM, guest memory or locks: the caller
- * (mmio.c, events.c, qi.c, state.c, host.c) serializes every call with the
+ * (mmio.c, events.c, qi.c, state.c, unit.c) serializes every call with the
  * unit's lock and carries out the &struct vtd_events a call returns
  * (interrupt messages, translation-state switches, queue work).  KUnit and
  * the fuzz targets (fuzz/) drive these functions directly.
@@ -267,6 +267,35 @@ static inline u32 vtd_rf_read32(const struct vtd_regfile *rf, u32 off)
 static inline u64 vtd_rf_read64(const struct vtd_regfile *rf, u32 off)
 {
 	return vtd_rf_read(rf, off, 8);
+}
+
+/* Dword and feature helpers shared by regfile.c and rfstate.c. */
+static inline u32 vtd_rf_get32(const u64 *arr, u32 off)
+{
+	return arr[off / 8] >> ((off & 4) * 8);
+}
+
+static inline void vtd_rf_set32(u64 *arr, u32 off, u32 v)
+{
+	unsigned int sh = (off & 4) * 8;
+	u64 *p = &arr[off / 8];
+
+	*p = (*p & ~(0xffffffffull << sh)) | ((u64)v << sh);
+}
+
+static inline void vtd_rf_set_bits32(u64 *arr, u32 off, u32 set, u32 clear)
+{
+	vtd_rf_set32(arr, off, (vtd_rf_get32(arr, off) & ~clear) | set);
+}
+
+static inline bool vtd_rf_has_qi(const struct vtd_regfile *rf)
+{
+	return rf->val[VTD_ECAP_REG / 8] & VTD_ECAP_QI;
+}
+
+static inline bool vtd_rf_has_ir(const struct vtd_regfile *rf)
+{
+	return rf->val[VTD_ECAP_REG / 8] & VTD_ECAP_IR;
 }
 
 #endif /* _KVM_VTD_REGFILE_H */

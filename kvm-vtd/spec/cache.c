@@ -11,6 +11,7 @@
 #include <linux/string.h>
 
 #include "cache.h"
+#include "inval.h"
 #include "regs.h"
 
 #define CTX_BITS	ilog2(VTD_CTX_CACHE_ENTRIES)
@@ -155,16 +156,19 @@ void vtd_cache_flush(struct vtd_cache *c)
 	memset(c->tlb, 0, sizeof(c->tlb));
 }
 
-static bool ctx_scalable(const struct vtd_ctx_cache_entry *e)
-{
-	return e->xc.mode == VTD_XM_SM_FS || e->xc.mode == VTD_XM_SM_SS ||
-	       e->xc.mode == VTD_XM_SM_PT;
-}
-
 static void ctx_drop(struct vtd_cache *c, struct vtd_ctx_cache_entry *e)
 {
 	e->valid = false;
 	c->invalidated++;
+}
+
+/* What a cached context stage is tagged with, for the scope rules. */
+static struct vtd_inv_key ctx_key(const struct vtd_ctx_cache_entry *e)
+{
+	return (struct vtd_inv_key) {
+		.sid = e->sid, .did = e->xc.did, .pasid = e->xc.pasid,
+		.scalable = vtd_xm_scalable(e->xc.mode),
+	};
 }
 
 /**
@@ -185,18 +189,17 @@ static void ctx_drop(struct vtd_cache *c, struct vtd_ctx_cache_entry *e)
  */
 void vtd_cache_inv_context(struct vtd_cache *c, u8 gran, u16 did, u16 sid, u8 fm)
 {
-	u16 mask = ~((0x7 << (3 - fm)) & 0x7);
+	struct vtd_inv_req inv = { .actual = gran, .did = did, .sid = sid, .fm = fm };
 	unsigned int i;
 
 	for (i = 0; i < VTD_CTX_CACHE_ENTRIES; i++) {
 		struct vtd_ctx_cache_entry *e = &c->ctx[i];
-		bool did_ok;
+		struct vtd_inv_key k;
 
 		if (!e->valid)
 			continue;
-		did_ok = ctx_scalable(e) || e->xc.did == did;
-		if (gran == VTD_CC_GLOBAL || (gran == VTD_CC_DOMAIN && did_ok) ||
-		    (gran == VTD_CC_DEVICE && did_ok && (e->sid & mask) == (sid & mask)))
+		k = ctx_key(e);
+		if (vtd_inv_names_context(&inv, &k))
 			ctx_drop(c, e);
 	}
 }
@@ -213,16 +216,17 @@ void vtd_cache_inv_context(struct vtd_cache *c, u8 gran, u16 did, u16 sid, u8 fm
  */
 void vtd_cache_inv_pasid(struct vtd_cache *c, u8 gran, u16 did, u32 pasid)
 {
+	struct vtd_inv_req inv = { .actual = gran, .did = did, .pasid = pasid };
 	unsigned int i;
 
 	for (i = 0; i < VTD_CTX_CACHE_ENTRIES; i++) {
 		struct vtd_ctx_cache_entry *e = &c->ctx[i];
+		struct vtd_inv_key k;
 
-		if (!e->valid || !ctx_scalable(e))
+		if (!e->valid)
 			continue;
-		if (gran == VTD_PC_GLOBAL ||
-		    (gran == VTD_PC_DOMAIN && e->xc.did == did) ||
-		    (gran == VTD_PC_PASID && e->xc.did == did && e->xc.pasid == pasid))
+		k = ctx_key(e);
+		if (vtd_inv_names_pasid(&inv, &k))
 			ctx_drop(c, e);
 	}
 }
@@ -230,9 +234,7 @@ void vtd_cache_inv_pasid(struct vtd_cache *c, u8 gran, u16 did, u32 pasid)
 /* Does the leaf overlap 2^@am pages at @addr (aligned; @am below 52)? */
 static bool tlb_overlaps(const struct vtd_iotlb_entry *e, u64 addr, u8 am)
 {
-	u64 last = addr + ((4096ull << am) - 1);
-
-	return e->leaf.iova <= last && addr <= e->leaf.iova + e->leaf.size - 1;
+	return e->leaf.iova <= vtd_inv_last(addr, am) && addr <= e->leaf.iova + e->leaf.size - 1;
 }
 
 /**
@@ -251,17 +253,15 @@ static bool tlb_overlaps(const struct vtd_iotlb_entry *e, u64 addr, u8 am)
  */
 void vtd_cache_inv_iotlb(struct vtd_cache *c, u8 gran, u16 did, u64 addr, u8 am)
 {
+	struct vtd_inv_req inv = { .actual = gran, .did = did };
 	unsigned int i;
 
 	for (i = 0; i < VTD_IOTLB_ENTRIES; i++) {
 		struct vtd_iotlb_entry *e = &c->tlb[i];
 
-		if (!e->valid)
+		if (!e->valid || !vtd_inv_names_domain(&inv, e->did))
 			continue;
-		if (gran == VTD_IOTLB_GLOBAL ||
-		    (gran == VTD_IOTLB_DOMAIN && e->did == did) ||
-		    (gran == VTD_IOTLB_PAGE && e->did == did &&
-		     (e->first_stage || tlb_overlaps(e, addr, am)))) {
+		if (gran != VTD_IOTLB_PAGE || e->first_stage || tlb_overlaps(e, addr, am)) {
 			e->valid = false;
 			c->invalidated++;
 		}

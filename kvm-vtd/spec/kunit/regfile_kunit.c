@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 
 #include "../regfile.c"
+#include "../rfstate.c"
 #include "../caps.c"
 #include "../desc.c"
 #include "../intremap.c"
