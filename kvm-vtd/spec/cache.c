@@ -171,6 +171,24 @@ static struct vtd_inv_key ctx_key(const struct vtd_ctx_cache_entry *e)
 	};
 }
 
+/* Drop every cached context stage @names says @inv names. */
+static void ctx_inv(struct vtd_cache *c, const struct vtd_inv_req *inv,
+		    bool (*names)(const struct vtd_inv_req *inv, const struct vtd_inv_key *k))
+{
+	unsigned int i;
+
+	for (i = 0; i < VTD_CTX_CACHE_ENTRIES; i++) {
+		struct vtd_ctx_cache_entry *e = &c->ctx[i];
+		struct vtd_inv_key k;
+
+		if (!e->valid)
+			continue;
+		k = ctx_key(e);
+		if (names(inv, &k))
+			ctx_drop(c, e);
+	}
+}
+
 /**
  * vtd_cache_inv_context() - a context-cache invalidation
  * @c: the caches
@@ -190,18 +208,8 @@ static struct vtd_inv_key ctx_key(const struct vtd_ctx_cache_entry *e)
 void vtd_cache_inv_context(struct vtd_cache *c, u8 gran, u16 did, u16 sid, u8 fm)
 {
 	struct vtd_inv_req inv = { .actual = gran, .did = did, .sid = sid, .fm = fm };
-	unsigned int i;
 
-	for (i = 0; i < VTD_CTX_CACHE_ENTRIES; i++) {
-		struct vtd_ctx_cache_entry *e = &c->ctx[i];
-		struct vtd_inv_key k;
-
-		if (!e->valid)
-			continue;
-		k = ctx_key(e);
-		if (vtd_inv_names_context(&inv, &k))
-			ctx_drop(c, e);
-	}
+	ctx_inv(c, &inv, vtd_inv_names_context);
 }
 
 /**
@@ -217,18 +225,8 @@ void vtd_cache_inv_context(struct vtd_cache *c, u8 gran, u16 did, u16 sid, u8 fm
 void vtd_cache_inv_pasid(struct vtd_cache *c, u8 gran, u16 did, u32 pasid)
 {
 	struct vtd_inv_req inv = { .actual = gran, .did = did, .pasid = pasid };
-	unsigned int i;
 
-	for (i = 0; i < VTD_CTX_CACHE_ENTRIES; i++) {
-		struct vtd_ctx_cache_entry *e = &c->ctx[i];
-		struct vtd_inv_key k;
-
-		if (!e->valid)
-			continue;
-		k = ctx_key(e);
-		if (vtd_inv_names_pasid(&inv, &k))
-			ctx_drop(c, e);
-	}
+	ctx_inv(c, &inv, vtd_inv_names_pasid);
 }
 
 /* Does the leaf overlap 2^@am pages at @addr (aligned; @am below 52)? */

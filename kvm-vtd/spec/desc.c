@@ -19,6 +19,7 @@
 #include <linux/minmax.h>
 #include <linux/string.h>
 
+#include "inval.h"
 #include "regfile.h"
 
 #define VTD_CC_DESC_LO_VALID	(VTD_DESC_TYPE | VTD_DESC_G | VTD_CC_DESC_DID | \
@@ -53,8 +54,7 @@ static void vtd_devtlb_range(u64 addr, bool s, struct vtd_inv_req *inv)
 		return;
 	n = pfn_ones == GENMASK_ULL(51, 0) ? 52 : __ffs64(~pfn_ones);
 	inv->am = min_t(unsigned int, n + 1, VTD_DEVTLB_AM_ALL);
-	inv->addr = inv->am == VTD_DEVTLB_AM_ALL ? 0 :
-		    inv->addr & ~GENMASK_ULL(11 + inv->am, 0);
+	inv->addr = inv->am == VTD_DEVTLB_AM_ALL ? 0 : vtd_inv_base(inv->addr, inv->am);
 }
 
 /* The PFSID field of both device-TLB descriptors: bits 15:12 and 63:52. */
@@ -109,8 +109,7 @@ int vtd_desc_decode(u64 cap, u64 ecap, u64 lo, u64 hi, struct vtd_desc *d)
 			d->inv.am = FIELD_GET(VTD_IOTLB_DESC_AM, hi);
 			if (d->inv.am > FIELD_GET(VTD_CAP_MAMV, cap))
 				return VTD_IQEI_RSVD;
-			d->inv.addr = hi & VTD_IOTLB_DESC_ADDR &
-				      ~GENMASK_ULL(11 + d->inv.am, 0);
+			d->inv.addr = vtd_inv_base(hi & VTD_IOTLB_DESC_ADDR, d->inv.am);
 		} else if (hi) {
 			return VTD_IQEI_RSVD;
 		}
@@ -194,8 +193,7 @@ int vtd_desc_decode(u64 cap, u64 ecap, u64 lo, u64 hi, struct vtd_desc *d)
 				d->inv.actual = VTD_PIOTLB_PASID;
 				d->inv.am = 0;
 			} else {
-				d->inv.addr = hi & VTD_IOTLB_DESC_ADDR &
-					      ~GENMASK_ULL(11 + d->inv.am, 0);
+				d->inv.addr = vtd_inv_base(hi & VTD_IOTLB_DESC_ADDR, d->inv.am);
 			}
 		}
 		/* Granularities 0 and 1 are reserved. */

@@ -7,6 +7,7 @@
 #ifndef _KVM_VTD_SPEC_INVAL_H
 #define _KVM_VTD_SPEC_INVAL_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 #include "regfile.h"
@@ -30,6 +31,16 @@ struct vtd_inv_key {
 bool vtd_inv_names_context(const struct vtd_inv_req *inv, const struct vtd_inv_key *k);
 bool vtd_inv_names_pasid(const struct vtd_inv_req *inv, const struct vtd_inv_key *k);
 bool vtd_inv_names_domain(const struct vtd_inv_req *inv, u16 did);
+
+/*
+ * The first address of a page-selective invalidation of 2^@am pages named
+ * by @addr: the low @am page-number bits are ignored (VT-d 3.x 6.5.1.2,
+ * 6.5.2.3, 6.5.2.5).  @am is at most 52, bounded by the decoder.
+ */
+static inline u64 vtd_inv_base(u64 addr, u8 am)
+{
+	return addr & ~GENMASK_ULL(11 + am, 0);
+}
 
 /* The last address of a page-selective invalidation of 2^@am pages at @addr. */
 static inline u64 vtd_inv_last(u64 addr, u8 am)

@@ -14,6 +14,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 
+#include "inval.h"
 #include "regfile.h"
 
 /*
@@ -373,7 +374,7 @@ static void vtd_iotlb(struct vtd_regfile *rf, struct vtd_events *ev)
 		 * it, the low AM bits of the page number are ignored.
 		 */
 		if (inv->am <= FIELD_GET(VTD_CAP_MAMV, cap(rf))) {
-			inv->addr = rf->iva & VTD_IVA_ADDR & ~GENMASK_ULL(11 + inv->am, 0);
+			inv->addr = vtd_inv_base(rf->iva & VTD_IVA_ADDR, inv->am);
 			inv->actual = VTD_IOTLB_PAGE;
 		}
 	} else {
