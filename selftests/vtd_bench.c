@@ -29,11 +29,10 @@
 #include "kvm_util.h"
 #include "processor.h"
 #include "ucall_common.h"
+#include "lib/vtd_queue.h"
 #include "vtd_util.h"
 
 #define R		VTD_GPA
-#define IOTLB_PSI(did)	(0x32 | ((uint64_t)(did) << 16))
-#define WAIT_SW(data)	(0x25 | ((uint64_t)(data) << 32))
 
 enum workload { W_WRITE, W_READ, W_TE, W_QI, NR_WORKLOADS };
 enum backend { B_KERNEL, B_USER, B_IOEVENTFD, NR_BACKENDS };

@@ -17,6 +17,7 @@
 #include "processor.h"
 #include "apic.h"
 #include "ucall_common.h"
+#include "lib/vtd_queue.h"
 #include "vtd_util.h"
 
 #define TRACEFS		"/sys/kernel/tracing"
@@ -93,6 +94,7 @@ static uint32_t fault_irqs, dev_irqs;
 static uint64_t *irt_gva, irt_gpa;
 static uint64_t *queue_gva, queue_gpa, status_gpa;
 static uint32_t *status_gva;
+static struct vtd_gq gq;		/* the queue, as the guest drives it */
 static uint64_t tables_gva, tables_gpa;	/* root, context, 4 levels */
 
 static uint64_t *table(int n)
@@ -110,13 +112,6 @@ static void dev_handler(struct ex_regs *regs)
 {
 	WRITE_ONCE(dev_irqs, dev_irqs + 1);
 	xapic_write_reg(APIC_EOI, 0);
-}
-
-/* One 128-bit descriptor into queue slot @i. */
-static void qdesc(int i, uint64_t lo, uint64_t hi)
-{
-	queue_gva[2 * i] = lo;
-	queue_gva[2 * i + 1] = hi;
 }
 
 /* Interrupts are enabled: give one a while to arrive. */
@@ -172,10 +167,10 @@ static void guest_code(void)
 	wr64(R, IQA, queue_gpa);
 	GUEST_PRINTF("guest: IQA=0x%lx, GCMD.QIE -> GSTS 0x%x\n", queue_gpa,
 		     gcmd(GCMD_QIE, GSTS_QIES));
-	qdesc(0, 0x11, 0);				/* context-cache, global */
-	qdesc(1, 0x12, 0);				/* IOTLB, global */
-	qdesc(2, 0x25 | (0x600dull << 32), status_gpa);	/* wait, status write */
-	wr64(R, IQT, 3 * 16);
+	vtd_gq_push(&gq, CC_GLOBAL, 0);			/* context-cache, global */
+	vtd_gq_push(&gq, IOTLB_GLOBAL, 0);		/* IOTLB, global */
+	vtd_gq_push(&gq, WAIT_SW(0x600d), status_gpa);	/* wait, status write */
+	vtd_gq_kick(&gq);
 	GUEST_PRINTF("guest: 3 descriptors queued -> IQH 0x%lx, status 0x%x\n",
 		     rd64(R, IQH), READ_ONCE(*status_gva));
 
@@ -196,9 +191,9 @@ static void guest_code(void)
 	wr64(R, IRTA, irt_gpa | 7);
 	GUEST_PRINTF("guest: IRTA=0x%lx (256 entries), GCMD.SIRTP -> GSTS 0x%x\n",
 		     irt_gpa | 7, gcmd(GCMD_SIRTP, GSTS_IRTPS));
-	qdesc(3, 0x4, 0);				/* interrupt entry cache, global */
-	qdesc(4, 0x25 | (0xc0ffeeull << 32), status_gpa);
-	wr64(R, IQT, 5 * 16);
+	vtd_gq_push(&gq, IEC_GLOBAL, 0);		/* interrupt entry cache, global */
+	vtd_gq_push(&gq, WAIT_SW(0xc0ffee), status_gpa);
+	vtd_gq_kick(&gq);
 	GUEST_PRINTF("guest: IEC invalidation queued -> IQH 0x%lx, status 0x%x\n",
 		     rd64(R, IQH), READ_ONCE(*status_gva));
 	GUEST_PRINTF("guest: GCMD.IRE -> GSTS 0x%x\n", gcmd(GCMD_IRE, GSTS_IRES));
@@ -317,6 +312,11 @@ int main(void)
 	sync_global_to_guest(vm, queue_gpa);
 	sync_global_to_guest(vm, status_gva);
 	sync_global_to_guest(vm, status_gpa);
+	gq = (struct vtd_gq) {
+		.regs = R, .ring = queue_gva, .size = 4096, .dsize = 16,
+		.status = status_gva, .status_gpa = status_gpa,
+	};
+	sync_global_to_guest(vm, gq);
 	tables_gva = vm_vaddr_alloc_pages(vm, 6);
 	tables_gpa = addr_gva2gpa(vm, tables_gva);
 	sync_global_to_guest(vm, tables_gva);

@@ -18,6 +18,7 @@
 #include "iommufd_test.h"
 #include "kselftest_harness.h"
 #include "processor.h"
+#include "lib/vtd_queue.h"
 #include "vtd_util.h"
 
 #define R		VTD_GPA
@@ -39,7 +40,8 @@
 #define EXIT_WORK	4096
 
 /* Shared with the host. */
-static uint64_t next_table, queue, tail, status_gpa;
+static uint64_t next_table, queue;
+static struct vtd_gq gq;
 static uint64_t fs_a, fs_b;
 
 static uint64_t *tva(uint64_t gpa)
@@ -53,27 +55,16 @@ static uint64_t alloc_table(void)
 	return POOL_GPA + 4096 * next_table++;
 }
 
-/* Queue one descriptor (16 or 32 bytes) and an invalidation wait after it. */
-static void submit(uint64_t lo, uint64_t hi, int dsize)
+/* A one-page queue of @dsize-byte descriptors and its status word, from the pool. */
+static uint64_t queue_setup(uint32_t dsize)
 {
-	uint64_t *q = tva(queue);
+	uint64_t ring = alloc_table(), status = alloc_table();
 
-	memset(&q[tail / 8], 0, dsize);
-	q[tail / 8] = lo;
-	q[tail / 8 + 1] = hi;
-	tail = (tail + dsize) % 4096;
-}
-
-static void submit_wait(int dsize)
-{
-	uint32_t *status = (uint32_t *)status_gpa;
-
-	WRITE_ONCE(*status, 0);
-	submit(0x25 | (1ull << 32), status_gpa, dsize);	/* SW, data 1 */
-	wr64(R, IQT, tail);
-	GUEST_ASSERT_EQ(rd64(R, IQH), tail);
-	GUEST_ASSERT_EQ(READ_ONCE(*status), 1);
-	GUEST_ASSERT(!(rd32(R, FSTS) & FSTS_IQE));
+	gq = (struct vtd_gq) {
+		.regs = R, .ring = tva(ring), .size = 4096, .dsize = dsize,
+		.status = (uint32_t *)status, .status_gpa = status,
+	};
+	return ring;
 }
 
 static void enable(uint64_t rtaddr, uint64_t iqa)
@@ -95,12 +86,6 @@ static void enable(uint64_t rtaddr, uint64_t iqa)
 	GUEST_ASSERT_EQ(rd32(R, GSTS), GSTS_RTPS | GSTS_TES | GSTS_QIES);
 }
 
-#define PIOTLB(did, pasid)	(0x36 | ((uint64_t)(did) << 16) | ((uint64_t)(pasid) << 32))
-#define PC_PASID(did, pasid)	(0x17 | ((uint64_t)(did) << 16) | ((uint64_t)(pasid) << 32))
-#define IOTLB_PSI(did)		(0x32 | ((uint64_t)(did) << 16))
-#define IOTLB_DSI(did)		(0x22 | ((uint64_t)(did) << 16))
-#define CC_DEVICE(did, sid)	(0x31 | ((uint64_t)(did) << 16) | ((uint64_t)(sid) << 32))
-
 /*
  * Scalable mode: RID_PASID 0 of SID is first stage (domain DID) on table
  * fs_a, translation and the 256-bit queue on.  Returns the PASID entry.
@@ -111,8 +96,7 @@ static uint64_t *fs_setup(void)
 	uint64_t ptbl = alloc_table(), *pe = tva(ptbl);
 	uint64_t *ce = tva(ctx) + (SID & 0x7f) * 4;
 
-	queue = alloc_table();
-	status_gpa = alloc_table();
+	queue = queue_setup(32);
 	fs_a = alloc_table();
 	fs_b = alloc_table();
 	tva(root)[0] = ctx | 1;
@@ -137,41 +121,41 @@ static void guest_nested(void)
 
 	GUEST_SYNC(1);
 
-	submit(PIOTLB(DID, 0), 0x1000, 32);		/* PSI, page 1 */
-	submit_wait(32);
+	vtd_gq_push(&gq, PIOTLB(DID, 0), 0x1000);		/* PSI, page 1 */
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(2);
 
 	for (i = 0; i < 64; i++)
-		submit(PIOTLB(DID, 0), (uint64_t)i << 12, 32);
-	submit_wait(32);
+		vtd_gq_push(&gq, PIOTLB(DID, 0), (uint64_t)i << 12);
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(3);
 
 	pe[2] = fs_b;
-	submit(PC_PASID(DID, 0), 0, 32);
-	submit_wait(32);
+	vtd_gq_push(&gq, PC_PASID(DID, 0), 0);
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(4);
 
-	submit(PC_PASID(DID, 0), 0, 32);		/* nothing changed */
-	submit(PIOTLB(DID + 1, 0), 0, 32);		/* another domain */
-	submit(PIOTLB(DID, 1), 0, 32);			/* another PASID */
-	submit(IOTLB_DSI(DID + 1), 0, 32);		/* IOTLB, another domain */
-	submit_wait(32);
+	vtd_gq_push(&gq, PC_PASID(DID, 0), 0);		/* nothing changed */
+	vtd_gq_push(&gq, PIOTLB(DID + 1, 0), 0);		/* another domain */
+	vtd_gq_push(&gq, PIOTLB(DID, 1), 0);			/* another PASID */
+	vtd_gq_push(&gq, IOTLB_DSI(DID + 1), 0);		/* IOTLB, another domain */
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(5);
 
 	/* An IOTLB (not PASID-IOTLB) page-selective one of the domain. */
-	submit(IOTLB_PSI(DID), 1ull << 30, 32);
-	submit_wait(32);
+	vtd_gq_push(&gq, IOTLB_PSI(DID), 1ull << 30);
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(6);
 
 	pe[0] = (4 << 6) | 1;				/* pass-through */
-	submit(PC_PASID(DID, 0), 0, 32);
-	submit_wait(32);
+	vtd_gq_push(&gq, PC_PASID(DID, 0), 0);
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(7);
 
 	pe[0] = (1 << 6) | 1;
 	pe[2] = fs_a;
-	submit(PC_PASID(DID, 0), 0, 32);
-	submit_wait(32);
+	vtd_gq_push(&gq, PC_PASID(DID, 0), 0);
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(8);
 
 	wr32(R, GCMD, GCMD_QIE);			/* translation off */
@@ -183,11 +167,6 @@ static void guest_nested(void)
 	GUEST_DONE();
 }
 
-#define DEVTLB(sid)		(0x3 | ((uint64_t)(sid) << 32))
-#define PDEVTLB(sid, pasid)	(0x8 | ((uint64_t)(sid) << 16) | ((uint64_t)(pasid) << 32))
-#define PDEVTLB_G		BIT_ULL(0)
-#define DEVTLB_S_ALL		(((1ull << 63) - 1) & ~0xfffull)
-
 /*
  * Device-TLB invalidations (ECAP.DT) for a device on a nested HWPT, as a
  * driver with ATS queues them: they join the drain's host invalidation.
@@ -198,31 +177,29 @@ static void guest_nested_devtlb(void)
 	GUEST_SYNC(1);
 
 	/* PASID-IOTLB and PASID device-TLB of the same page. */
-	submit(PIOTLB(DID, 0), 0x1000, 32);
-	submit(PDEVTLB(SID, 0), 0x1000, 32);
-	submit_wait(32);
+	vtd_gq_push(&gq, PIOTLB(DID, 0), 0x1000);
+	vtd_gq_push(&gq, PDEVTLB(SID, 0), 0x1000);
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(2);
 
 	/* A device-TLB invalidation alone, without PASID (RID_PASID). */
-	submit(DEVTLB(SID), 0x2000, 32);
-	submit_wait(32);
+	vtd_gq_push(&gq, DEVTLB(SID), 0x2000);
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(3);
 
 	/* Another device, another PASID: not this device's host domain. */
-	submit(DEVTLB(SID + 1), 0x3000, 32);
-	submit(PDEVTLB(SID, 1), 0x3000, 32);
-	submit_wait(32);
+	vtd_gq_push(&gq, DEVTLB(SID + 1), 0x3000);
+	vtd_gq_push(&gq, PDEVTLB(SID, 1), 0x3000);
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(4);
 
 	/* Every PASID, every address. */
-	submit(PDEVTLB(SID, 1), DEVTLB_S_ALL | BIT_ULL(11) | PDEVTLB_G, 32);
-	submit_wait(32);
+	vtd_gq_push(&gq, PDEVTLB(SID, 1), DEVTLB_S_ALL | BIT_ULL(11) | PDEVTLB_G);
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(5);
 	GUEST_DONE();
 }
 
-#define PC_DOMAIN(did)		(0x07 | ((uint64_t)(did) << 16))
-#define PC_GLOBAL		0x37
 #define DID2			5
 #define DID3			6
 
@@ -256,8 +233,7 @@ static void guest_pasid_cache(void)
 	uint64_t *ce = tva(ctx) + (SID & 0x7f) * 4;
 	uint64_t ss = alloc_table();
 
-	queue = alloc_table();
-	status_gpa = alloc_table();
+	queue = queue_setup(32);
 	fs_a = alloc_table();
 	fs_b = alloc_table();
 	tva(root)[0] = ctx | 1;
@@ -274,25 +250,25 @@ static void guest_pasid_cache(void)
 
 	/* PDTS 2 (32768): 8320 now counts, 17000 is beyond the device. */
 	ce[0] = pdir | (2 << 9) | BIT_ULL(3) | 1;
-	submit(CC_DEVICE(0, SID), 0, 32);
-	submit(PC_GLOBAL, 0, 32);
-	submit_wait(32);
+	vtd_gq_push(&gq, CC_DEVICE(0, SID), 0);
+	vtd_gq_push(&gq, PC_GLOBAL, 0);
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(2);
 
 	/* Domain-selective: 130 moved to DID3 goes; 5 (DID) stays as cached. */
 	pasid_entry(pdir, 130)[1] = DID3;
 	pasid_entry(pdir, 5)[2] = fs_b;
-	submit(PC_DOMAIN(DID2), 0, 32);
-	submit(PC_PASID(DID2, 5), 0, 32);		/* wrong domain */
-	submit_wait(32);
+	vtd_gq_push(&gq, PC_DOMAIN(DID2), 0);
+	vtd_gq_push(&gq, PC_PASID(DID2, 5), 0);		/* wrong domain */
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(3);
 
 	/* PASID-selective: 5 updated, 6400 cleared goes, 130 back in DID3. */
 	pasid_entry(pdir, 6400)[0] = 0;
-	submit(PC_PASID(DID, 5), 0, 32);
-	submit(PC_PASID(DID, 6400), 0, 32);
-	submit(PC_PASID(DID3, 130), 0, 32);
-	submit_wait(32);
+	vtd_gq_push(&gq, PC_PASID(DID, 5), 0);
+	vtd_gq_push(&gq, PC_PASID(DID, 6400), 0);
+	vtd_gq_push(&gq, PC_PASID(DID3, 130), 0);
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(4);
 
 	wr32(R, GCMD, GCMD_QIE);			/* translation off */
@@ -344,8 +320,7 @@ static uint64_t legacy_setup(uint64_t l4, uint64_t **ce)
 	uint64_t root = alloc_table(), ctx = alloc_table();
 
 	*ce = tva(ctx) + (SID & 0xff) * 2;
-	queue = alloc_table();
-	status_gpa = alloc_table();
+	queue = queue_setup(16);
 	tva(root)[0] = ctx | 1;
 	(*ce)[0] = l4 | 1;
 	(*ce)[1] = 2 | (DID << 8);			/* AW 48-bit */
@@ -368,8 +343,8 @@ static uint64_t shadow_start(int n, uint64_t **ce)
 static void shadow_unmap_page(uint64_t l4, uint64_t iova)
 {
 	ss_unmap(l4, iova);
-	submit(IOTLB_PSI(DID), iova, 16);
-	submit_wait(16);
+	vtd_gq_push(&gq, IOTLB_PSI(DID), iova);
+	vtd_gq_wait(&gq);
 }
 
 static void guest_shadow(void)
@@ -381,24 +356,24 @@ static void guest_shadow(void)
 	GUEST_SYNC(2);
 
 	ss_map(l4, IOVA2, DATA_GPA + 600 * 4096ull);
-	submit(IOTLB_PSI(DID + 1), IOVA2, 16);		/* another domain */
-	submit_wait(16);
+	vtd_gq_push(&gq, IOTLB_PSI(DID + 1), IOVA2);		/* another domain */
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(3);
-	submit(IOTLB_PSI(DID), IOVA2, 16);
-	submit_wait(16);
+	vtd_gq_push(&gq, IOTLB_PSI(DID), IOVA2);
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(4);
 
 	/* A new table, without invalidating the old mappings page by page. */
 	l4 = alloc_table();
 	ss_map(l4, IOVA3, DATA_GPA + 700 * 4096ull);
 	ce[0] = l4 | 1;
-	submit(CC_DEVICE(DID, SID), 0, 16);
-	submit_wait(16);
+	vtd_gq_push(&gq, CC_DEVICE(DID, SID), 0);
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(5);
 
 	ce[0] = 0;
-	submit(CC_DEVICE(DID, SID), 0, 16);
-	submit_wait(16);
+	vtd_gq_push(&gq, CC_DEVICE(DID, SID), 0);
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(6);
 	GUEST_DONE();
 }
@@ -471,31 +446,14 @@ static void guest_shadow_memslot(void)
 	GUEST_SYNC(2);
 	for (i = 0; i < 16; i++)
 		ss_map(l4, IOVA + SZ_1M + i * 4096ull, DATA_GPA + (100 + i) * 4096ull);
-	submit(IOTLB_PSI(DID), (IOVA + SZ_1M) | 4, 16);	/* AM 4: 16 pages */
-	submit_wait(16);
+	vtd_gq_push(&gq, IOTLB_PSI(DID), (IOVA + SZ_1M) | 4);	/* AM 4: 16 pages */
+	vtd_gq_wait(&gq);
 	GUEST_SYNC(3);
 	GUEST_DONE();
 }
 
-/*
- * Submit a wait and poll its status as Linux's qi_submit_sync() does,
- * reading FSTS between polls: the unit goes on with the queue there.
- */
+/* The polls of the guest's last wait (vtd_gq_wait_poll()); the host reads it. */
 static uint32_t polls;
-
-static void submit_wait_poll(int dsize)
-{
-	uint32_t *status = (uint32_t *)status_gpa;
-
-	WRITE_ONCE(*status, 0);
-	submit(0x25 | (1ull << 32), status_gpa, dsize);	/* SW, data 1 */
-	wr64(R, IQT, tail);
-	for (polls = 0; READ_ONCE(*status) != 1; polls++) {
-		GUEST_ASSERT(polls < 100000);
-		GUEST_ASSERT(!(rd32(R, FSTS) & FSTS_IQE));
-	}
-	GUEST_ASSERT_EQ(rd64(R, IQH), tail);
-}
 
 /*
  * A PASID directory of 4096 entries (PDTS 5) all aimed at one table with
@@ -513,8 +471,7 @@ static void guest_pasid_budget(void)
 	for (i = 1; i < PASID_TABLES / 512; i++)
 		alloc_table();				/* the directory's other pages */
 	ptbl = alloc_table();
-	queue = alloc_table();
-	status_gpa = alloc_table();
+	queue = queue_setup(32);
 	tva(root)[0] = ctx | 1;
 	ce[0] = pdir | (5 << 9) | BIT_ULL(3) | 1;	/* PASIDE, PDTS 5 */
 	for (i = 0; i < PASID_TABLES; i++)
@@ -526,8 +483,8 @@ static void guest_pasid_budget(void)
 	for (i = 0; i < 100; i++)
 		rd32(R, FSTS);
 	GUEST_SYNC(2);
-	submit(PC_GLOBAL, 0, 32);
-	submit_wait_poll(32);
+	vtd_gq_push(&gq, PC_GLOBAL, 0);
+	polls = vtd_gq_wait_poll(&gq, 100000);
 	GUEST_SYNC(3);
 	GUEST_DONE();
 }
@@ -549,12 +506,10 @@ static void guest_pasid_budget(void)
 static void guest_many_waits(void)
 {
 	uint64_t root = alloc_table(), ctx = alloc_table(), l4 = alloc_table();
-	uint64_t *q = tva(QUEUE_GPA);
-	uint32_t *status;
+	uint64_t status_gpa = alloc_table(), *q = tva(QUEUE_GPA);
+	uint32_t *status = (uint32_t *)status_gpa;
 	int i;
 
-	status_gpa = alloc_table();
-	status = (uint32_t *)status_gpa;
 	tva(root)[2] = ctx | 1;				/* bus 1 */
 	for (i = 0; i < NDEV; i++) {
 		tva(ctx)[2 * i] = l4 | 1;
@@ -566,9 +521,9 @@ static void guest_many_waits(void)
 
 	for (i = 0; i < NWAITS; i++) {
 		/* Context cache or IOTLB, global: re-read, or unmap and re-map. */
-		q[4 * i] = i & 1 ? 0x12 : 0x11;
+		q[4 * i] = i & 1 ? IOTLB_GLOBAL : CC_GLOBAL;
 		q[4 * i + 1] = 0;
-		q[4 * i + 2] = 0x25 | ((uint64_t)(i + 1) << 32);	/* SW, data i + 1 */
+		q[4 * i + 2] = WAIT_SW(i + 1);
 		q[4 * i + 3] = status_gpa;
 	}
 	wr64(R, IQT, NWAITS * 32ull);

@@ -18,6 +18,7 @@
 #include "kvm_util.h"
 #include "processor.h"
 #include "ucall_common.h"
+#include "lib/vtd_queue.h"
 #include "vtd_util.h"
 
 #define R		VTD_GPA
@@ -76,11 +77,11 @@ static void guest_code(uint64_t id)
 		lock();
 		t = qtail;
 		for (j = 0; j < n; j++) {
-			queue_gva[t / 8] = 0x12;		/* IOTLB, global */
+			queue_gva[t / 8] = IOTLB_GLOBAL;
 			queue_gva[t / 8 + 1] = 0;
 			t = (t + 16) % QUEUE_BYTES;
 		}
-		queue_gva[t / 8] = 0x25 | (uint64_t)data << 32;	/* wait, SW */
+		queue_gva[t / 8] = WAIT_SW(data);
 		queue_gva[t / 8 + 1] = status_gpa + id * 4;
 		qtail = (t + 16) % QUEUE_BYTES;
 		wr64(R, IQT, qtail);

@@ -19,6 +19,7 @@
 #include "processor.h"
 #include "apic.h"
 #include "ucall_common.h"
+#include "lib/vtd_queue.h"
 #include "vtd_util.h"
 
 #define R		VTD_GPA
@@ -336,17 +337,16 @@ static void guest_code_sm(void)
  */
 #define CI_DID		1
 
-static uint64_t ci_queue, ci_tail;
+static struct vtd_gq gq;
+static uint64_t ci_queue;
 
-static void ci_submit(uint64_t lo, uint64_t hi)
+/* A one-page queue of @dsize-byte descriptors (no waits: no status word). */
+static uint64_t ci_queue_setup(uint32_t dsize)
 {
-	uint64_t *q = tva(ci_queue);
+	uint64_t ring = alloc_table();
 
-	q[ci_tail / 8] = lo;
-	q[ci_tail / 8 + 1] = hi;
-	ci_tail += 16;
-	wr64(R, IQT, ci_tail);
-	GUEST_ASSERT_EQ(rd64(R, IQH), ci_tail);	/* processed in the write */
+	gq = (struct vtd_gq) { .regs = R, .ring = tva(ring), .size = 4096, .dsize = dsize };
+	return ring;
 }
 
 static void guest_code_cache(void)
@@ -356,7 +356,7 @@ static void guest_code_cache(void)
 	uint64_t *ce = tva(ctx) + (SID_A & 0xff) * 2;
 	int i;
 
-	ci_queue = alloc_table();
+	ci_queue = ci_queue_setup(16);
 	tva(root)[0] = ctx | 1;
 	ce[0] = l4 | 1;
 	ce[1] = 2 | (CI_DID << 8);
@@ -374,17 +374,17 @@ static void guest_code_cache(void)
 	GUEST_SYNC(1);		/* the host fills its caches */
 
 	tva(l1)[5] = 0x9000 | 3;
-	ci_submit(0x32 | ((CI_DID + 1ull) << 16), 0x5000);	/* PSI, other domain */
+	vtd_gq_submit(&gq, IOTLB_PSI(CI_DID + 1), 0x5000);	/* PSI, other domain */
 	GUEST_SYNC(2);
-	ci_submit(0x32 | ((uint64_t)CI_DID << 16), 0x6000);	/* PSI, other page */
+	vtd_gq_submit(&gq, IOTLB_PSI(CI_DID), 0x6000);	/* PSI, other page */
 	GUEST_SYNC(3);
-	ci_submit(0x32 | ((uint64_t)CI_DID << 16), 0x5000);	/* PSI, that page */
+	vtd_gq_submit(&gq, IOTLB_PSI(CI_DID), 0x5000);	/* PSI, that page */
 	GUEST_SYNC(4);
 
 	ce[0] = 0;
-	ci_submit(0x31 | ((uint64_t)CI_DID << 16) | ((uint64_t)(SID_A + 8) << 32), 0);
+	vtd_gq_submit(&gq, CC_DEVICE(CI_DID, SID_A + 8), 0);
 	GUEST_SYNC(5);
-	ci_submit(0x31 | ((uint64_t)CI_DID << 16) | ((uint64_t)SID_A << 32), 0);
+	vtd_gq_submit(&gq, CC_DEVICE(CI_DID, SID_A), 0);
 	GUEST_SYNC(6);
 	GUEST_DONE();
 }
@@ -398,19 +398,6 @@ static void guest_code_cache(void)
  * sends PASID-cache invalidations, each time first with a descriptor that
  * misses (another PASID, another domain).
  */
-static void ci_submit256(uint64_t lo, uint64_t hi)
-{
-	uint64_t *q = tva(ci_queue);
-
-	q[ci_tail / 8] = lo;
-	q[ci_tail / 8 + 1] = hi;
-	q[ci_tail / 8 + 2] = 0;
-	q[ci_tail / 8 + 3] = 0;
-	ci_tail += 32;
-	wr64(R, IQT, ci_tail);
-	GUEST_ASSERT_EQ(rd64(R, IQH), ci_tail);
-}
-
 static void guest_code_cache_sm(void)
 {
 	uint64_t root = alloc_table(), ctx = alloc_table(), pdir = alloc_table();
@@ -419,7 +406,7 @@ static void guest_code_cache_sm(void)
 	uint64_t *ce = tva(ctx) + (SID_A & 0x7f) * 4;
 	int i;
 
-	ci_queue = alloc_table();
+	ci_queue = ci_queue_setup(32);
 	tva(root)[0] = ctx | 1;
 	ce[0] = pdir | BIT_ULL(3) | 1;
 	tva(pdir)[0] = ptbl | 1;
@@ -437,24 +424,24 @@ static void guest_code_cache_sm(void)
 	GUEST_SYNC(1);
 
 	tva(l1)[5] = 0x9000 | 7 | FS_A | FS_D;
-	ci_submit256(0x36 | (2 << 16) | (2ull << 32), 0x5000);	/* PIOTLB, PASID 2 */
-	ci_submit256(0x36 | (3 << 16) | (1ull << 32), 0x5000);	/* PIOTLB, domain 3 */
-	ci_submit256(0x22 | (3 << 16), 0);				/* IOTLB, domain 3 */
+	vtd_gq_submit(&gq, PIOTLB(2, 2), 0x5000);	/* PIOTLB, PASID 2 */
+	vtd_gq_submit(&gq, PIOTLB(3, 1), 0x5000);	/* PIOTLB, domain 3 */
+	vtd_gq_submit(&gq, IOTLB_DSI(3), 0);				/* IOTLB, domain 3 */
 	GUEST_SYNC(2);
-	ci_submit256(0x36 | (2 << 16) | (1ull << 32), 0x5000);	/* PIOTLB, that page */
+	vtd_gq_submit(&gq, PIOTLB(2, 1), 0x5000);	/* PIOTLB, that page */
 	GUEST_SYNC(3);
 	tva(l1)[5] = 0xa000 | 7 | FS_A | FS_D;
-	ci_submit256(0x32 | (2 << 16), 0x40000000);		/* IOTLB PSI, domain 2 */
+	vtd_gq_submit(&gq, IOTLB_PSI(2), 0x40000000);		/* IOTLB PSI, domain 2 */
 	GUEST_SYNC(4);
 	tva(l1)[5] = 0xb000 | 7 | FS_A | FS_D;
-	ci_submit256(0x12, 0);					/* IOTLB global */
+	vtd_gq_submit(&gq, IOTLB_GLOBAL, 0);					/* IOTLB global */
 	GUEST_SYNC(5);
 
 	set_pasid_entry(ptbl, 1, (4 << 6) | 1, 2, 0);		/* pass-through */
-	ci_submit256(0x17 | (2 << 16) | (2ull << 32), 0);		/* PC, PASID 2 */
-	ci_submit256(0x17 | (3 << 16) | (1ull << 32), 0);		/* PC, domain 3 */
+	vtd_gq_submit(&gq, PC_PASID(2, 2), 0);		/* PC, PASID 2 */
+	vtd_gq_submit(&gq, PC_PASID(3, 1), 0);		/* PC, domain 3 */
 	GUEST_SYNC(6);
-	ci_submit256(0x17 | (2 << 16) | (1ull << 32), 0);		/* PC, that PASID */
+	vtd_gq_submit(&gq, PC_PASID(2, 1), 0);		/* PC, that PASID */
 	GUEST_SYNC(7);
 	GUEST_DONE();
 }
