@@ -52,23 +52,49 @@ cmdline+=" VTD_TOP=$TOP VTD_KDIR=$kdir \"VTD_JOB=$job\" ${VTD_VM_ENV:-}"
 # preempt-notifier key patches on every first VM create / last VM destroy):
 # multi-threaded TCG does not keep cross-modified code coherent.  Two vCPUs on
 # one thread do, for some guest speed.
+# The monitor is a socket, for one use: when the VM runs out of time,
+# scripts/cpu-state.py records where its CPUs are before it is killed.
+mon=$(mktemp -u /tmp/kvm-vtd-mon.XXXXXX)
 start=$(date +%s)
-timeout -k 10 "$limit" qemu-system-x86_64 \
-	-accel tcg,thread=single -cpu max -smp "${VTD_VM_SMP:-2}" -m 3G -no-reboot -nographic -monitor none -nic none \
+rm -f "$out/cpu-state.txt"
+qemu-system-x86_64 \
+	-accel tcg,thread=single -cpu max -smp "${VTD_VM_SMP:-2}" -m 3G -no-reboot -nographic -nic none \
+	-monitor "unix:$mon,server=on,wait=off" \
 	-serial "file:$out/console.log" \
 	-kernel "$kdir/arch/x86/boot/bzImage" -append "$cmdline" \
 	-fsdev local,id=root,path=/,readonly=on,security_model=none,multidevs=remap \
 	-device virtio-9p-pci,fsdev=root,mount_tag=/dev/root \
 	-fsdev local,id=out,path="$out",security_model=none \
 	-device virtio-9p-pci,fsdev=out,mount_tag=results \
-	</dev/null >"$out/qemu.log" 2>&1
+	</dev/null >"$out/qemu.log" 2>&1 &
+qpid=$!
+trap 'kill $qpid 2>/dev/null' EXIT
+(
+	trap 'kill $sp 2>/dev/null; exit 0' TERM
+	sleep "$limit" &
+	sp=$!
+	wait $sp
+	timeout 60 python3 "$TOP/scripts/cpu-state.py" "$mon" "$kdir/System.map" 5 \
+		> "$out/cpu-state.txt" 2>&1
+	kill "$qpid"
+	sleep 10
+	kill -9 "$qpid"
+) >/dev/null 2>&1 &
+wdpid=$!
+wait $qpid
 rc=$?
+kill $wdpid 2>/dev/null
+wait $wdpid 2>/dev/null
+rm -f "$mon"
+[ -e "$out/cpu-state.txt" ] && rc=124
 [ -n "$tail_pid" ] && kill "$tail_pid" 2>/dev/null
 log "VM ran $(( $(date +%s) - start )) s"
 
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	log "guest hang: no power-off within $limit s; last console lines:"
 	tail -n 30 "$out/console.log" >&2
+	log "where the CPUs were (build/.../cpu-state.txt):"
+	grep '^sample' "$out/cpu-state.txt" >&2
 	exit 2
 fi
 if [ "$(cat "$out/status" 2>/dev/null)" != done ]; then
