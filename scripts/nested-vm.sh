@@ -40,5 +40,14 @@ make -C "$kdir" -s M="$mod" modules >&2
 
 # nested.sh gets 5 minutes less than the VM, to report a hang itself.
 limit=${VTD_NESTED_VM_TIMEOUT:-2400}
-VTD_VM_SMP=1 VTD_VM_ENV="VTD_KO=$mod/kvm-vtd.ko VTD_QEMU=$qemu VTD_GUEST=$guest VTD_EDU=$TOP/build/edu/vtd-edu.elf VTD_NESTED_LIMIT=$((limit - 300))" \
+# A periodic tick (nohz=off highres=off): CI's nested VM stopped dead twice
+# while an edu guest busy-polled its device's MMIO, the test VM's one CPU
+# running the nested vCPU thread at 100% and nothing else ever again: no
+# timer expired (nested.sh's 300 s waits, sleep), so nothing preempted it.
+# That is what a single lost one-shot timer interrupt does to a CPU that
+# never idles (idle entry would re-program the timer); a periodic tick
+# re-arms itself in QEMU's APIC model whether or not one was delivered.
+# Not proven: the hang was not reproduced on demand; vm.sh records the
+# CPUs' RIPs if it comes back.
+VTD_VM_SMP=1 VTD_VM_ENV="nohz=off highres=off VTD_KO=$mod/kvm-vtd.ko VTD_QEMU=$qemu VTD_GUEST=$guest VTD_EDU=$TOP/build/edu/vtd-edu.elf VTD_NESTED_LIMIT=$((limit - 300))" \
 	"$TOP/scripts/vm.sh" "$kdir" "$out" "nested:$variants" "$limit"
