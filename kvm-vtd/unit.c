@@ -74,14 +74,17 @@ static const struct vtd_walk_trace kvm_vtd_walk_trace = {
  * @vtd: the unit
  * @g: out: the accessor; reads need the kvm->srcu read side
  *
- * The walks it serves report to the unit's tracepoints.  It writes nothing
- * (no first-stage A/D updates): see translate.c.
+ * The walks it serves report to the unit's tracepoints when one of them is
+ * on as the accessor is made: otherwise a walk makes no call per leaf.  It
+ * writes nothing (no first-stage A/D updates): see translate.c.
  */
 void kvm_vtd_gmem_init(struct kvm_vtd *vtd, struct kvm_vtd_gmem *g)
 {
 	memset(g, 0, sizeof(*g));
 	g->gm.read_page = kvm_vtd_read_page;
-	g->gm.trace = &kvm_vtd_walk_trace;
+	if (trace_kvm_vtd_walk_enabled() || trace_kvm_vtd_walk_level_enabled() ||
+	    trace_kvm_vtd_walk_leaf_enabled() || trace_kvm_vtd_walk_skip_enabled())
+		g->gm.trace = &kvm_vtd_walk_trace;
 	g->gm.id = vtd->id;
 	g->kvm = vtd->kvm;
 }
