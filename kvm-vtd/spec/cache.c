@@ -195,7 +195,7 @@ static void ctx_inv(struct vtd_cache *c, const struct vtd_inv_req *inv,
  * @gran: VTD_CC_GLOBAL, VTD_CC_DOMAIN or VTD_CC_DEVICE (as performed)
  * @did: domain-id (domain- and device-selective)
  * @sid: source-id (device-selective)
- * @fm: function mask: 1, 2 or 3 ignore the low 1, 2 or 3 bits of the
+ * @fm: function mask: 1, 2 or 3 ignore bit 2, bits 2:1 or bits 2:0 of the
  *	function number (device-selective)
  *
  * Drops the cached context stages of the named devices; in scalable mode

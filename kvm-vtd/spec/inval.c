@@ -15,8 +15,10 @@
  * Domain- and device-selective invalidations select legacy entries by the
  * domain-id they carry; scalable-mode context entries carry none, so there
  * a domain-selective invalidation names them all and a device-selective one
- * selects by source-id only.  The function mask (FM 1-3) ignores the low 1-3
- * bits of the function number.  Scalable-mode entries include the PASID
+ * selects by source-id only.  The function mask FM 1, 2, 3 ignores bit 2,
+ * bits 2:1, bits 2:0 of the function number (its most significant bits, as
+ * the spec and Linux's DMA_CCMD_MASK_* have it).  Scalable-mode entries
+ * include the PASID
  * entries cached with them, which were reached through the context entry.
  *
  * Return: true when the entry must be dropped.

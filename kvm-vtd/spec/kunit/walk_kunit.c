@@ -17,7 +17,6 @@
 #include "../context.c"
 #include "../xlate.c"
 #include "../cache.c"
-#include "../inval.c"
 
 #define MEM_BASE	0x100000ull
 #define MEM_PAGES	600
