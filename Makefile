@@ -16,7 +16,7 @@ PWD := $(CURDIR)
 
 CHECKPATCH := $(KDIR)/scripts/checkpatch.pl --strict --quiet --root=$(KDIR)
 QEMU_SRC := $(shell bash -c '. scripts/lib.sh && echo $$CACHE')/qemu-source-*
-SRCS := $(wildcard kvm-vtd/*.[ch] kvm-vtd/spec/*.[ch] kvm-vtd/spec/kunit/*.c) include/uapi/linux/kvm_vtd.h
+SRCS := $(wildcard kvm-vtd/*.[ch] kvm-vtd/spec/*.[ch] kvm-vtd/spec/kunit/*.[ch]) include/uapi/linux/kvm_vtd.h
 TEST_SRCS := $(wildcard selftests/*.[ch] selftests/lib/*.h)
 FUZZ_SRCS := $(wildcard fuzz/*.[ch] fuzz/shim/*.h fuzz/shim/*/*.h)
 

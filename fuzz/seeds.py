@@ -4,8 +4,8 @@
 
 Each seed is what a test builds, in the target's input encoding (see the
 target's LLVMFuzzerTestOneInput): a legacy 4-level mapping and a
-scalable-mode PASID entry for fuzz_walk (as kunit/walk_kunit.c's map4()
-and new_sm_env()), a driver's register sequence for fuzz_regfile (as
+scalable-mode PASID entry for fuzz_walk (as kunit/fixture.c's kt_map4()
+and kt_sm_env()), a driver's register sequence for fuzz_regfile (as
 selftests/vtd_regs_test.c's guests), a table of IRTEs for fuzz_intremap.
 Existing files are kept: the corpus grows across runs.
 """

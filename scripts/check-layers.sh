@@ -8,7 +8,8 @@
 # 1. The pure VT-d model (kvm-vtd/spec/) includes no KVM, tracing or
 #    module-private header: only <linux/...> basics, the UAPI header and
 #    its own headers (its KUnit suites also <kunit/...> and the sources
-#    they test).
+#    they test).  Each source has its own KUnit suite file, which compiles in
+#    that source and no other; what they share is kunit/fixture.[ch].
 # 2. Every call from one object to a function or variable another object
 #    defines goes down the layers below, never up or sideways.
 set -uo pipefail
@@ -47,11 +48,24 @@ while IFS=: read -r file line text; do
 		*) echo "$file:$line: $inc leaves the pure model"; bad=1 ;;
 		esac ;;
 	'"'*'"')
-		[ -e "kvm-vtd/spec/${inc:1:-1}" ] ||
+		[ -e "$(dirname "$file")/${inc:1:-1}" ] ||
 			{ echo "$file:$line: $inc is not a file of the pure model"; bad=1; } ;;
 	*) echo "$file:$line: $inc: not allowed in the pure model"; bad=1 ;;
 	esac
-done < <(grep -Hn '^#include' kvm-vtd/spec/*.[ch] kvm-vtd/spec/kunit/*.c)
+done < <(grep -Hn '^#include' kvm-vtd/spec/*.[ch] kvm-vtd/spec/kunit/*.[ch])
+
+# 1b. One KUnit suite per source: spec/X.c is compiled into exactly one
+#     suite, kunit/X_kunit.c, and a suite compiles in no other source.
+for src in kvm-vtd/spec/*.c; do
+	name=$(basename "$src" .c)
+	users=$(grep -l "^#include \"\.\./$name\.c\"" kvm-vtd/spec/kunit/*.c | xargs -r -n1 basename)
+	[ "$users" = "${name}_kunit.c" ] ||
+		{ echo "$src: compiled into [${users//$'\n'/ }], not exactly ${name}_kunit.c"; bad=1; }
+done
+for t in kvm-vtd/spec/kunit/*_kunit.c; do
+	n=$(grep -c '^#include "\.\./.*\.c"' "$t")
+	[ "$n" -le 1 ] || { echo "$t: compiles in $n sources, one at most"; bad=1; }
+done
 
 # 2. Who calls whom, from the symbol tables.
 declare -A layer owner

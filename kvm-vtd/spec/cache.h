@@ -14,7 +14,7 @@
  * descriptor names.
  *
  * Pure code; the caller serializes (kvm_vtd.lock).  KUnit drives it with
- * fake guest memory in kunit/walk_kunit.c.
+ * fake guest memory in kunit/cache_kunit.c.
  */
 #ifndef _KVM_VTD_CACHE_H
 #define _KVM_VTD_CACHE_H

@@ -4,7 +4,7 @@
  * the interrupt entry cache, as pure functions of the unit's state, the
  * request and the guest's interrupt remapping table.  No KVM and no locks
  * here: the caller (msi.c) serializes every call with kvm_vtd.lock.  KUnit
- * covers it (kunit/regfile_kunit.c).
+ * covers it (kunit/intremap_kunit.c).
  */
 #ifndef _KVM_VTD_INTREMAP_H
 #define _KVM_VTD_INTREMAP_H

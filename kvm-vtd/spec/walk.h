@@ -2,8 +2,9 @@
 /*
  * kvm-vtd: reading translation structures from guest memory (legacy and
  * scalable-mode root/context entries, PASID directory and table), and the
- * first- and second-stage page walk.  Pure code over a small guest-memory accessor, so
- * KUnit (kunit/walk_kunit.c) drives it with fake memory.
+ * first- and second-stage page walk.  Pure code over a small guest-memory
+ * accessor, so KUnit (kunit/walk_kunit.c, context_kunit.c, xlate_kunit.c)
+ * drives it with fake memory.
  */
 #ifndef _KVM_VTD_WALK_H
 #define _KVM_VTD_WALK_H
