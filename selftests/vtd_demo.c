@@ -282,10 +282,7 @@ static void trace_dump(void)
 
 int main(void)
 {
-	struct {
-		struct kvm_vtd_stats hdr;
-		uint64_t counters[KVM_VTD_STAT_NR];
-	} st = { .hdr.nr = KVM_VTD_STAT_NR };
+	uint64_t counters[KVM_VTD_STAT_NR];
 	struct kvm_vcpu *vcpu;
 	struct kvm_vm *vm;
 	struct ucall uc;
@@ -361,13 +358,13 @@ int main(void)
 	}
 	trace_enable(false);
 
-	kvm_device_attr_get(fd, KVM_DEV_VTD_GRP_STATS, KVM_DEV_VTD_STATS, &st);
+	vtd_stats(fd, counters);
 	printf("vmm: %d exits to userspace, all for the guest's ucalls (prints, sync, done)\n",
 	       exits);
 	printf("device saw:\n");
 	for (i = 0; i < KVM_VTD_STAT_NR; i++)
 		printf("  %-30s %llu\n", stat_names[i] ? stat_names[i] : "(unnamed counter)",
-		       (unsigned long long)st.counters[i]);
+		       (unsigned long long)counters[i]);
 	printf("trace (kvm_vtd events):\n");
 	trace_dump();
 

@@ -333,17 +333,6 @@ static void guest_mmio(void)
 	GUEST_DONE();
 }
 
-static void vtd_stats(int fd, uint64_t *counters)
-{
-	struct {
-		struct kvm_vtd_stats hdr;
-		uint64_t counters[KVM_VTD_STAT_NR];
-	} st = { .hdr.nr = KVM_VTD_STAT_NR };
-
-	kvm_device_attr_get(fd, KVM_DEV_VTD_GRP_STATS, KVM_DEV_VTD_STATS, &st);
-	memcpy(counters, st.counters, sizeof(st.counters));
-}
-
 TEST(guest_mmio_in_kernel)
 {
 	uint64_t stats[KVM_VTD_STAT_NR];

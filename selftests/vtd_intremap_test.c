@@ -13,6 +13,7 @@
 
 #include "kselftest_harness.h"
 #include "lib/vtd_guest_vm.h"
+#include "lib/vtd_vmm.h"
 
 /* --- interrupt remapping ------------------------------------------------- */
 
@@ -131,16 +132,6 @@ static void guest_intremap(void)
 	GUEST_DONE();
 }
 
-static void msi_translate(int fd, uint16_t sid, uint64_t addr, uint32_t data,
-			  struct kvm_vtd_msi_translation *t)
-{
-	memset(t, 0, sizeof(*t));
-	t->sid = sid;
-	t->address = addr;
-	t->data = data;
-	kvm_device_attr_get(fd, KVM_DEV_VTD_GRP_TRANSLATE, KVM_DEV_VTD_TRANSLATE_MSI, t);
-}
-
 /* A remappable-format request for interrupt index @handle. */
 static uint64_t rfi(uint32_t handle)
 {
@@ -153,7 +144,7 @@ static uint8_t msi_index0(struct vtd_vm *t, bool deliver)
 	struct kvm_vtd_msi_translation m;
 	struct kvm_msi msi = {};
 
-	msi_translate(t->fd, IR_SID, rfi(0), 0, &m);
+	TEST_ASSERT_EQ(0, xlate_msi(t->fd, IR_SID, rfi(0), 0, &m));
 	TEST_ASSERT(m.result == KVM_VTD_MSI_REMAPPED, "index 0: result %u fr 0x%x",
 		    m.result, m.fault_reason);
 	if (deliver) {
@@ -228,18 +219,18 @@ TEST(interrupt_remapping)
 	/* SIRTP and IRE: two changes a VMM's routes must follow. */
 	ASSERT_EQ(2, eventfd_count(efd));
 	ASSERT_EQ(IR_VECTOR, msi_index0(&t, true));
-	msi_translate(t.fd, IR_SID, rfi(0), 0, &m);
+	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, rfi(0), 0, &m));
 	ASSERT_EQ(0xfee00000, m.msi_address);
 	ASSERT_EQ(0x4000 | IR_VECTOR, m.msi_data);
 	ASSERT_EQ(0, m.index);
 	ASSERT_EQ(2, vtd_stat(t.fd, KVM_VTD_STAT_IEC_MISSES) +
 		     vtd_stat(t.fd, KVM_VTD_STAT_IEC_HITS));
 	ASSERT_EQ(1, vtd_stat(t.fd, KVM_VTD_STAT_IEC_HITS));
-	msi_translate(t.fd, IR_SID, rfi(4), 0, &m);
+	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, rfi(4), 0, &m));
 	ASSERT_EQ(KVM_VTD_MSI_REMAPPED, m.result);
 	ASSERT_EQ(0x54, m.vector);
 	for (i = 0; i < (int)ARRAY_SIZE(bad); i++) {
-		msi_translate(t.fd, bad[i].sid, bad[i].addr, bad[i].data, &m);
+		TEST_ASSERT_EQ(0, xlate_msi(t.fd, bad[i].sid, bad[i].addr, bad[i].data, &m));
 		ASSERT_EQ(KVM_VTD_MSI_BLOCKED, m.result);
 		ASSERT_EQ(bad[i].fr, m.fault_reason);
 		ASSERT_EQ(bad[i].recorded, m.fault_recorded);
@@ -285,27 +276,27 @@ TEST(interrupt_remapping)
 
 	run_stage(&t, 6);
 	/* CFI: compatibility format passes in xAPIC mode. */
-	msi_translate(t.fd, IR_SID, 0xfee01000, 0x41, &m);
+	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, 0xfee01000, 0x41, &m));
 	ASSERT_EQ(KVM_VTD_MSI_PASS, m.result);
 	ASSERT_EQ(0xfee01000, m.msi_address);
 	ASSERT_EQ(0x41, m.msi_data);
 	run_stage(&t, 7);
 	/* x2APIC mode: 32-bit destinations, compatibility format blocked. */
-	msi_translate(t.fd, IR_SID, rfi(0), 0, &m);
+	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, rfi(0), 0, &m));
 	ASSERT_EQ(KVM_VTD_MSI_REMAPPED, m.result);
 	ASSERT_EQ(0x12345678, m.dest);
 	ASSERT_EQ(0x12345600fee78000ull, m.msi_address);
 	ASSERT_EQ(0x5a, m.vector);
-	msi_translate(t.fd, IR_SID, 0xfee01000, 0x41, &m);
+	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, 0xfee01000, 0x41, &m));
 	ASSERT_EQ(0x25, m.fault_reason);
 	/* Restoring an xAPIC-mode table pointer drops the cached entry. */
 	ASSERT_EQ(-1, vtd_reg_set(t.fd, KVM_VTD_REG_LATCHED_IRTA, irt_gpa | 0x10));
 	ASSERT_EQ(EINVAL, errno);
 	ASSERT_EQ(0, vtd_reg_set(t.fd, KVM_VTD_REG_LATCHED_IRTA, irt_gpa | 7));
-	msi_translate(t.fd, IR_SID, rfi(0), 0, &m);
+	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, rfi(0), 0, &m));
 	ASSERT_EQ(0x24, m.fault_reason);	/* a 32-bit destination in xAPIC mode */
 	run_stage(&t, -1);
-	msi_translate(t.fd, IR_SID, rfi(0), 0, &m);
+	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, rfi(0), 0, &m));
 	ASSERT_EQ(KVM_VTD_MSI_PASS, m.result);
 	ASSERT_EQ(rfi(0), m.msi_address);
 	/*
@@ -333,7 +324,7 @@ TEST(interrupt_remapping_absent)
 
 	/* The default unit: no IR, every interrupt passes. */
 	vtd_vm_create(&t, guest_none, 0, 0);
-	msi_translate(t.fd, IR_SID, rfi(5), 0x1234, &m);
+	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, rfi(5), 0x1234, &m));
 	ASSERT_EQ(KVM_VTD_MSI_PASS, m.result);
 	ASSERT_EQ(rfi(5), m.msi_address);
 	ASSERT_EQ(0x1234, m.msi_data);

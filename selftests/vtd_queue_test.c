@@ -92,11 +92,7 @@ static void guest_queue_256(void)
 {
 	int i;
 
-	xapic_enable();
-	wr32(R, IEDATA, INV_VECTOR);
-	wr32(R, IEADDR, 0xfee00000);
-	wr32(R, IECTL, 0);
-	asm volatile("sti");
+	guest_inv_events();
 
 	/* DW latched with IQA; QS 0: one page, 128 descriptors. */
 	wr64(R, IQT, 0);

@@ -335,12 +335,8 @@ static void guest_fault_irq(void)
 	uint32_t fro = CAP_FRO(guest_cap), nfr = CAP_NFR(guest_cap);
 	uint32_t i;
 
-	xapic_enable();
-	wr32(R, FEDATA, FAULT_VECTOR);
-	wr32(R, FEADDR, 0xfee00000);	/* APIC ID 0, physical, fixed */
+	guest_fault_events();
 	wr32(R, FEUADDR, 0);
-	wr32(R, FECTL, 0);
-	asm volatile("sti");
 	GUEST_SYNC(1);
 
 	/* One fault: one interrupt, FRI names the record. */

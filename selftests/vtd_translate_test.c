@@ -12,18 +12,11 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 
 #include "kselftest_harness.h"
-#include "kvm_util.h"
-#include "processor.h"
-#include "apic.h"
-#include "ucall_common.h"
-#include "lib/vtd_queue.h"
-#include "vtd_util.h"
+#include "lib/vtd_guest_vm.h"
+#include "lib/vtd_vmm.h"
 
-#define R		VTD_GPA
-#define FAULT_VECTOR	0x41
 #define POOL_PAGES	512
 #define POOL_GPA	0x10000000ull	/* own memslot, identity-mapped */
 #define POOL_SLOT	1
@@ -31,7 +24,6 @@
 #define NR_2M		16
 #define NR_1G		2
 #define NR_MAP		(NR_4K + NR_2M + NR_1G)
-
 #define SID_A		0x0010		/* 00:02.0, 4-level (48-bit) */
 #define SID_B		0x0118		/* 01:03.0, 3-level (39-bit) */
 #define SID_FPD		0x0120		/* 01:04.0, not present, FPD set */
@@ -43,16 +35,7 @@
 #define INTR_FIRST	0xfee00000ull
 #define INTR_LAST	0xfeefffffull
 #define NOWHERE		0xf000000000ull	/* no memslot */
-
-#define PTE_R		1ull
-#define PTE_W		2ull
-#define PTE_PS		BIT_ULL(7)
-#define FS_P		1ull		/* first stage: present, RW, US, A, D */
-#define FS_RW		2ull
-#define FS_US		4ull
-#define FS_A		BIT_ULL(5)
-#define FS_D		BIT_ULL(6)
-#define ADDR_MASK	0x000ffffffffff000ull
+#define PTE_SNP		BIT_ULL(11)
 
 struct mapping {
 	uint64_t iova;
@@ -64,12 +47,9 @@ struct mapping {
 };
 
 /* Shared with the host. */
-static uint64_t pool_gva, pool_gpa;
 static struct mapping maps[2][NR_MAP];
 static uint64_t fs_root;	/* scalable test: the first-stage table */
-static uint32_t fault_irqs;
-
-static uint64_t next_table, rng = 0x2545f4914f6cdd1dull;
+static uint64_t rng = 0x2545f4914f6cdd1dull;
 
 static uint64_t rnd(void)
 {
@@ -77,56 +57,6 @@ static uint64_t rnd(void)
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
 	return rng;
-}
-
-static uint64_t *tva(uint64_t gpa)
-{
-	return (uint64_t *)(pool_gva + (gpa - pool_gpa));
-}
-
-static uint64_t alloc_table(void)
-{
-	GUEST_ASSERT(next_table < POOL_PAGES);
-	return pool_gpa + 4096 * next_table++;
-}
-
-/* The leaf entry of @iova, or NULL. */
-static uint64_t *leaf_entry(uint64_t root, int levels, uint64_t iova, int leaf_level)
-{
-	uint64_t table = root;
-	int level;
-
-	for (level = levels; level > leaf_level; level--)
-		table = tva(table)[(iova >> (12 + 9 * (level - 1))) & 511] & ADDR_MASK;
-	return &tva(table)[(iova >> (12 + 9 * (leaf_level - 1))) & 511];
-}
-
-/*
- * Map one leaf at @leaf_level, second-stage (R/W) or first-stage (P/RW/US)
- * format; false if anything already maps there.
- */
-static bool map(uint64_t root, int levels, uint64_t iova, uint64_t gpa,
-		int leaf_level, uint64_t perm, bool fs)
-{
-	uint64_t present = fs ? FS_P : PTE_R | PTE_W;
-	uint64_t table = root, *t;
-	int level, idx;
-
-	for (level = levels; level > leaf_level; level--) {
-		t = tva(table);
-		idx = (iova >> (12 + 9 * (level - 1))) & 511;
-		if (t[idx] & PTE_PS)
-			return false;
-		if (!(t[idx] & present))
-			t[idx] = alloc_table() | (fs ? FS_P | FS_RW | FS_US : PTE_R | PTE_W);
-		table = t[idx] & ADDR_MASK;
-	}
-	t = tva(table);
-	idx = (iova >> (12 + 9 * (leaf_level - 1))) & 511;
-	if (t[idx] & present)
-		return false;
-	t[idx] = gpa | perm | (leaf_level > 1 ? PTE_PS : 0);
-	return true;
 }
 
 static uint64_t random_perm(bool fs)
@@ -176,27 +106,6 @@ static void build(int m, uint64_t root, int levels, uint16_t sid, bool fs)
 	}
 }
 
-/* Fault events to FAULT_VECTOR on this CPU; latch @rtaddr; translation on. */
-static void enable_translation(uint64_t rtaddr)
-{
-	int i;
-
-	xapic_enable();
-	wr32(R, FEDATA, FAULT_VECTOR);
-	wr32(R, FEADDR, 0xfee00000);
-	wr32(R, FECTL, 0);
-	asm volatile("sti");
-
-	wr64(R, RTADDR, rtaddr);
-	wr32(R, GCMD, GCMD_SRTP);
-	for (i = 0; i < 1000 && !(rd32(R, GSTS) & GSTS_RTPS); i++)
-		;
-	wr32(R, GCMD, GCMD_TE);
-	for (i = 0; i < 1000 && !(rd32(R, GSTS) & GSTS_TES); i++)
-		;
-	GUEST_ASSERT_EQ(rd32(R, GSTS), GSTS_RTPS | GSTS_TES);
-}
-
 static void guest_code(void)
 {
 	uint64_t root = alloc_table(), ctx0 = alloc_table(), ctx1 = alloc_table();
@@ -240,7 +149,8 @@ static void guest_code(void)
 	build(0, ss_a, 4, SID_A, false);
 	build(1, ss_b, 3, SID_B, false);
 
-	enable_translation(root);
+	guest_fault_events();
+	vtd_enable(root, 0);
 	GUEST_SYNC(1);		/* the host translates */
 
 	/* The host's faulting translation: one MSI and one record. */
@@ -261,16 +171,6 @@ static void guest_code(void)
 #define PASID_PT	2
 #define PASID_NESTED	3
 #define PASID_FPD_NP	5
-#define PTE_SNP		BIT_ULL(11)
-
-static void set_pasid_entry(uint64_t ptbl, int pasid, uint64_t q0, uint64_t q1, uint64_t q2)
-{
-	uint64_t *pe = tva(ptbl) + pasid * 8;
-
-	pe[0] = q0;
-	pe[1] = q1;
-	pe[2] = q2;
-}
 
 static void guest_code_sm(void)
 {
@@ -288,11 +188,11 @@ static void guest_code_sm(void)
 	 */
 	ce[1] = PASID_FS;
 	tva(pdir)[0] = ptbl | 1;			/* PASIDs 0-63 */
-	set_pasid_entry(ptbl, PASID_SS, ss | (2 << 6) | (2 << 2) | 1, 1, 0);
-	set_pasid_entry(ptbl, PASID_FS, (1 << 6) | 1, 2, fs_root | BIT_ULL(0));	/* SRE */
-	set_pasid_entry(ptbl, PASID_PT, (4 << 6) | 1, 3, 0);
-	set_pasid_entry(ptbl, PASID_NESTED, ss | (3 << 6) | (2 << 2) | 1, 4, fs_root);
-	set_pasid_entry(ptbl, PASID_FPD_NP, BIT_ULL(1), 0, 0);	/* FPD, not present */
+	set_pe(tva(ptbl) + PASID_SS * 8, ss | (2 << 6) | (2 << 2) | 1, 1, 0);
+	set_pe(tva(ptbl) + PASID_FS * 8, (1 << 6) | 1, 2, fs_root | BIT_ULL(0));	/* SRE */
+	set_pe(tva(ptbl) + PASID_PT * 8, (4 << 6) | 1, 3, 0);
+	set_pe(tva(ptbl) + PASID_NESTED * 8, ss | (3 << 6) | (2 << 2) | 1, 4, fs_root);
+	set_pe(tva(ptbl) + PASID_FPD_NP * 8, BIT_ULL(1), 0, 0);	/* FPD, not present */
 	build(0, ss, 4, SID_A, false);
 	build(1, fs_root, 4, SID_A, true);
 	/* Linux sets SNP in scalable-mode second-stage leaves: ignored. */
@@ -303,7 +203,8 @@ static void guest_code_sm(void)
 			PTE_SNP;
 	}
 
-	enable_translation(root | RTADDR_TTM_SM);
+	guest_fault_events();
+	vtd_enable(root | RTADDR_TTM_SM, 0);
 	GUEST_ASSERT_EQ(rd64(R, RTADDR), root | RTADDR_TTM_SM);
 	GUEST_SYNC(1);		/* the host translates */
 
@@ -328,184 +229,11 @@ static void guest_code_sm(void)
 	GUEST_DONE();
 }
 
-/*
- * Cache invalidation from the guest: SID_A (domain 1) maps IOVA 0x5000 and
- * 0x6000 in a 4-level table; the guest rewrites the 0x5000 PTE, then
- * invalidates through the queue with descriptors that miss it (another
- * domain, another page) before the one that names it; then it clears the
- * context entry and invalidates another device's context before its own.
- */
-#define CI_DID		1
-
-static struct vtd_gq gq;
-static uint64_t ci_queue;
-
-/* A one-page queue of @dsize-byte descriptors (no waits: no status word). */
-static uint64_t ci_queue_setup(uint32_t dsize)
+/* The same, and the guest's list of what it mapped. */
+static void setup(struct vtd_vm *f, void *guest, bool scalable)
 {
-	uint64_t ring = alloc_table();
-
-	gq = (struct vtd_gq) { .regs = R, .ring = tva(ring), .size = 4096, .dsize = dsize };
-	return ring;
-}
-
-static void guest_code_cache(void)
-{
-	uint64_t root = alloc_table(), ctx = alloc_table(), l4 = alloc_table();
-	uint64_t l3 = alloc_table(), l2 = alloc_table(), l1 = alloc_table();
-	uint64_t *ce = tva(ctx) + (SID_A & 0xff) * 2;
-	int i;
-
-	ci_queue = ci_queue_setup(16);
-	tva(root)[0] = ctx | 1;
-	ce[0] = l4 | 1;
-	ce[1] = 2 | (CI_DID << 8);
-	tva(l4)[0] = l3 | 3;
-	tva(l3)[0] = l2 | 3;
-	tva(l2)[0] = l1 | 3;
-	tva(l1)[5] = 0x7000 | 3;
-	tva(l1)[6] = 0x8000 | 3;
-	enable_translation(root);
-	wr64(R, IQT, 0);
-	wr64(R, IQA, ci_queue);
-	wr32(R, GCMD, GCMD_TE | GCMD_QIE);
-	for (i = 0; i < 1000 && !(rd32(R, GSTS) & GSTS_QIES); i++)
-		;
-	GUEST_SYNC(1);		/* the host fills its caches */
-
-	tva(l1)[5] = 0x9000 | 3;
-	vtd_gq_submit(&gq, IOTLB_PSI(CI_DID + 1), 0x5000);	/* PSI, other domain */
-	GUEST_SYNC(2);
-	vtd_gq_submit(&gq, IOTLB_PSI(CI_DID), 0x6000);	/* PSI, other page */
-	GUEST_SYNC(3);
-	vtd_gq_submit(&gq, IOTLB_PSI(CI_DID), 0x5000);	/* PSI, that page */
-	GUEST_SYNC(4);
-
-	ce[0] = 0;
-	vtd_gq_submit(&gq, CC_DEVICE(CI_DID, SID_A + 8), 0);
-	GUEST_SYNC(5);
-	vtd_gq_submit(&gq, CC_DEVICE(CI_DID, SID_A), 0);
-	GUEST_SYNC(6);
-	GUEST_DONE();
-}
-
-/*
- * The same in scalable mode, through a 256-bit queue: PASID 1 of SID_A is
- * first stage (domain 2) mapping IOVA 0x5000; the guest remaps it and
- * sends PASID-IOTLB invalidations, then IOTLB ones (which take first-stage
- * entries too: a page-selective one of the domain, at another address,
- * and a global one), then turns the PASID entry into pass-through and
- * sends PASID-cache invalidations, each time first with a descriptor that
- * misses (another PASID, another domain).
- */
-static void guest_code_cache_sm(void)
-{
-	uint64_t root = alloc_table(), ctx = alloc_table(), pdir = alloc_table();
-	uint64_t ptbl = alloc_table(), l4 = alloc_table(), l3 = alloc_table();
-	uint64_t l2 = alloc_table(), l1 = alloc_table();
-	uint64_t *ce = tva(ctx) + (SID_A & 0x7f) * 4;
-	int i;
-
-	ci_queue = ci_queue_setup(32);
-	tva(root)[0] = ctx | 1;
-	ce[0] = pdir | BIT_ULL(3) | 1;
-	tva(pdir)[0] = ptbl | 1;
-	set_pasid_entry(ptbl, 1, (1 << 6) | 1, 2, l4);
-	tva(l4)[0] = l3 | 7;
-	tva(l3)[0] = l2 | 7;
-	tva(l2)[0] = l1 | 7;
-	tva(l1)[5] = 0x7000 | 7 | FS_A | FS_D;
-	enable_translation(root | RTADDR_TTM_SM);
-	wr64(R, IQT, 0);
-	wr64(R, IQA, ci_queue | IQA_DW);
-	wr32(R, GCMD, GCMD_TE | GCMD_QIE);
-	for (i = 0; i < 1000 && !(rd32(R, GSTS) & GSTS_QIES); i++)
-		;
-	GUEST_SYNC(1);
-
-	tva(l1)[5] = 0x9000 | 7 | FS_A | FS_D;
-	vtd_gq_submit(&gq, PIOTLB(2, 2), 0x5000);	/* PIOTLB, PASID 2 */
-	vtd_gq_submit(&gq, PIOTLB(3, 1), 0x5000);	/* PIOTLB, domain 3 */
-	vtd_gq_submit(&gq, IOTLB_DSI(3), 0);				/* IOTLB, domain 3 */
-	GUEST_SYNC(2);
-	vtd_gq_submit(&gq, PIOTLB(2, 1), 0x5000);	/* PIOTLB, that page */
-	GUEST_SYNC(3);
-	tva(l1)[5] = 0xa000 | 7 | FS_A | FS_D;
-	vtd_gq_submit(&gq, IOTLB_PSI(2), 0x40000000);		/* IOTLB PSI, domain 2 */
-	GUEST_SYNC(4);
-	tva(l1)[5] = 0xb000 | 7 | FS_A | FS_D;
-	vtd_gq_submit(&gq, IOTLB_GLOBAL, 0);					/* IOTLB global */
-	GUEST_SYNC(5);
-
-	set_pasid_entry(ptbl, 1, (4 << 6) | 1, 2, 0);		/* pass-through */
-	vtd_gq_submit(&gq, PC_PASID(2, 2), 0);		/* PC, PASID 2 */
-	vtd_gq_submit(&gq, PC_PASID(3, 1), 0);		/* PC, domain 3 */
-	GUEST_SYNC(6);
-	vtd_gq_submit(&gq, PC_PASID(2, 1), 0);		/* PC, that PASID */
-	GUEST_SYNC(7);
-	GUEST_DONE();
-}
-
-static void fault_handler(struct ex_regs *regs)
-{
-	WRITE_ONCE(fault_irqs, fault_irqs + 1);
-	xapic_write_reg(APIC_EOI, 0);
-}
-
-static int xlate(int fd, uint16_t sid, uint64_t iova, uint32_t flags,
-		 struct kvm_vtd_translation *t)
-{
-	memset(t, 0, sizeof(*t));
-	t->sid = sid;
-	t->iova = iova;
-	t->flags = flags;
-	return __kvm_device_attr_get(fd, KVM_DEV_VTD_GRP_TRANSLATE,
-				     KVM_DEV_VTD_TRANSLATE, t);
-}
-
-struct fixture {
-	struct kvm_vm *vm;
-	struct kvm_vcpu *vcpu;
-	int fd;
-};
-
-static void setup(struct fixture *f, void *guest, bool scalable)
-{
-	struct ucall uc;
-
-	/*
-	 * The 6.12 library only accounts extra pages for page tables, it
-	 * does not add them to memslot 0: the table pool gets its own slot.
-	 */
-	f->vm = vm_create_with_one_vcpu(&f->vcpu, guest);
-	vm_userspace_mem_region_add(f->vm, VM_MEM_SRC_ANONYMOUS, POOL_GPA, POOL_SLOT,
-				    POOL_PAGES, 0);
-	virt_map(f->vm, POOL_GPA, POOL_GPA, POOL_PAGES);
-	virt_map(f->vm, VTD_GPA, VTD_GPA, 1);
-	virt_pg_map(f->vm, APIC_DEFAULT_GPA, APIC_DEFAULT_GPA);
-	vm_install_exception_handler(f->vm, FAULT_VECTOR, fault_handler);
-	pool_gva = POOL_GPA;
-	pool_gpa = POOL_GPA;
-	sync_global_to_guest(f->vm, pool_gva);
-	sync_global_to_guest(f->vm, pool_gpa);
-
-	f->fd = __kvm_create_device(f->vm, KVM_DEV_TYPE_INTEL_VTD);
-	TEST_ASSERT(f->fd >= 0, "create");
-	if (scalable) {
-		uint64_t cap = vtd_reg_get(f->fd, CAP), ecap = vtd_reg_get(f->fd, ECAP);
-
-		/* ECAP first: CAP.FL1GP is only valid with ECAP.FLTS. */
-		TEST_ASSERT(!vtd_reg_set(f->fd, ECAP, ecap | ECAP_SMTS | ECAP_SLTS | ECAP_FLTS |
-					 ECAP_PASID | ECAP_PSS(19) | ECAP_SRS | ECAP_PT) &&
-			    !vtd_reg_set(f->fd, CAP, cap | CAP_FL1GP),
-			    "scalable-mode CAP/ECAP");
-	}
-	TEST_ASSERT(!vtd_set_addr(f->fd, VTD_GPA) && !vtd_init(f->fd), "init");
-
-	vcpu_run(f->vcpu);
-	TEST_ASSERT(get_ucall(f->vcpu, &uc) == UCALL_SYNC && uc.args[1] == 1,
-		    "guest did not reach stage 1 (exit %s)",
-		    exit_reason_str(f->vcpu->run->exit_reason));
+	vtd_vm_tables(f, guest, POOL_GPA, POOL_SLOT, POOL_PAGES, scalable);
+	run_stage(f, 1);
 	sync_global_from_guest(f->vm, maps);
 }
 
@@ -513,7 +241,7 @@ TEST(guest_tables)
 {
 	uint64_t walk0, ctx0, walks, nwalks, leaves, ok = 0, neg = 0, fro, hi;
 	struct kvm_vtd_translation t;
-	struct fixture f;
+	struct vtd_vm f;
 	struct ucall uc;
 	int m, i;
 
@@ -678,8 +406,7 @@ TEST(guest_tables)
 	ASSERT_EQ(0, t.fault_reason);
 	ASSERT_EQ(0x123456789ull, t.gpa);
 
-	close(f.fd);
-	kvm_vm_free(f.vm);
+	vtd_vm_free(&f);
 }
 
 TEST(translate_before_init)
@@ -694,35 +421,13 @@ TEST(translate_before_init)
 	kvm_vm_free(vm);
 }
 
-static int xlate_pasid(int fd, uint32_t pasid, uint64_t iova, uint32_t flags,
-		       struct kvm_vtd_translation *t)
-{
-	memset(t, 0, sizeof(*t));
-	t->sid = SID_A;
-	t->pasid = pasid;
-	t->iova = iova;
-	t->flags = flags | KVM_VTD_TRANSLATE_PASID;
-	return __kvm_device_attr_get(fd, KVM_DEV_VTD_GRP_TRANSLATE,
-				     KVM_DEV_VTD_TRANSLATE, t);
-}
-
-static void sync_stage(struct fixture *f, int stage)
-{
-	struct ucall uc;
-
-	vcpu_run(f->vcpu);
-	if (get_ucall(f->vcpu, &uc) == UCALL_ABORT)
-		REPORT_GUEST_ASSERT(uc);
-	TEST_ASSERT(uc.cmd == UCALL_SYNC && uc.args[1] == stage, "stage %d", stage);
-}
-
 TEST(scalable_tables)
 {
 	uint32_t nf = KVM_VTD_TRANSLATE_NO_FAULT, w = KVM_VTD_TRANSLATE_WRITE;
 	uint32_t priv = KVM_VTD_TRANSLATE_PRIV;
 	uint64_t ok_ss = 0, ok_fs = 0, ok_pt = 0, neg = 0, c0, p0, w0, fro, hi;
 	struct kvm_vtd_translation t;
-	struct fixture f;
+	struct vtd_vm f;
 	int i, rc;
 
 	setup(&f, guest_code_sm, true);
@@ -737,7 +442,7 @@ TEST(scalable_tables)
 		c0 = vtd_stat(f.fd, KVM_VTD_STAT_CTX_PAGES_READ);
 		p0 = vtd_stat(f.fd, KVM_VTD_STAT_PASID_PAGES_READ);
 		w0 = vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ);
-		rc = i & 1 ? xlate_pasid(f.fd, PASID_SS, mp->iova + off, fl, &t) :
+		rc = i & 1 ? xlate_pasid(f.fd, SID_A, PASID_SS, mp->iova + off, fl, &t) :
 			     xlate(f.fd, SID_A, mp->iova + off, fl, &t);
 		ASSERT_EQ(0, rc);
 		ASSERT_EQ(0, t.fault_reason) TH_LOG("iova 0x%lx", mp->iova + off);
@@ -772,12 +477,12 @@ TEST(scalable_tables)
 
 		w0 = vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ);
 		if (!user) {
-			ASSERT_EQ(0, xlate_pasid(f.fd, PASID_FS, iova, nf, &t));
+			ASSERT_EQ(0, xlate_pasid(f.fd, SID_A, PASID_FS, iova, nf, &t));
 			ASSERT_EQ(0x81, t.fault_reason);
 			neg++;
 			w0 = vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ);
 		}
-		ASSERT_EQ(0, xlate_pasid(f.fd, PASID_FS, iova, user ? 0 : priv, &t));
+		ASSERT_EQ(0, xlate_pasid(f.fd, SID_A, PASID_FS, iova, user ? 0 : priv, &t));
 		ASSERT_EQ(0, t.fault_reason) TH_LOG("iova 0x%lx perm %x", iova, mp->perm);
 		ASSERT_EQ(mp->gpa + off, t.gpa);
 		ASSERT_EQ(mp->size, t.size);
@@ -787,7 +492,8 @@ TEST(scalable_tables)
 		ASSERT_EQ(levels_read, vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ) - w0);
 		ok_fs++;
 		if (user) {
-			ASSERT_EQ(0, xlate_pasid(f.fd, PASID_FS, iova, w | (rw ? 0 : nf), &t));
+			ASSERT_EQ(0, xlate_pasid(f.fd, SID_A, PASID_FS, iova, w | (rw ? 0 : nf),
+						 &t));
 			ASSERT_EQ(rw ? 0 : 0x85, t.fault_reason);
 			neg += !rw;
 		}
@@ -799,7 +505,7 @@ TEST(scalable_tables)
 
 		if (iova >= INTR_FIRST && iova <= INTR_LAST)	/* checked below */
 			iova += 1ull << 32;
-		ASSERT_EQ(0, xlate_pasid(f.fd, PASID_PT, iova, i & 1 ? w : 0, &t));
+		ASSERT_EQ(0, xlate_pasid(f.fd, SID_A, PASID_PT, iova, i & 1 ? w : 0, &t));
 		ASSERT_EQ(0, t.fault_reason);
 		ASSERT_EQ(iova, t.gpa);
 		ok_pt++;
@@ -810,31 +516,31 @@ TEST(scalable_tables)
 	for (i = 0; i < 16; i++) {
 		uint64_t hole = (uint64_t)i << 41;
 
-		ASSERT_EQ(0, xlate_pasid(f.fd, PASID_FS, (1ull << 47) + hole, nf, &t));
+		ASSERT_EQ(0, xlate_pasid(f.fd, SID_A, PASID_FS, (1ull << 47) + hole, nf, &t));
 		ASSERT_EQ(0x80, t.fault_reason);		/* not canonical */
-		ASSERT_EQ(0, xlate_pasid(f.fd, PASID_FS, (3ull << 45) + hole, nf, &t));
+		ASSERT_EQ(0, xlate_pasid(f.fd, SID_A, PASID_FS, (3ull << 45) + hole, nf, &t));
 		ASSERT_EQ(0x71, t.fault_reason);		/* not present */
-		ASSERT_EQ(0, xlate_pasid(f.fd, PASID_SS, (1ull << 48) + hole, nf, &t));
+		ASSERT_EQ(0, xlate_pasid(f.fd, SID_A, PASID_SS, (1ull << 48) + hole, nf, &t));
 		ASSERT_EQ(0x83, t.fault_reason);		/* beyond the AGAW */
 		neg += 3;
 	}
-	ASSERT_EQ(0, xlate_pasid(f.fd, PASID_NESTED, 0x1000, nf, &t));
+	ASSERT_EQ(0, xlate_pasid(f.fd, SID_A, PASID_NESTED, 0x1000, nf, &t));
 	ASSERT_EQ(0x5b, t.fault_reason);			/* nested: no ECAP.NEST */
-	ASSERT_EQ(0, xlate_pasid(f.fd, 4, 0x1000, nf, &t));
+	ASSERT_EQ(0, xlate_pasid(f.fd, SID_A, 4, 0x1000, nf, &t));
 	ASSERT_EQ(0x59, t.fault_reason);			/* PASID entry not present */
 	/* Not present with FPD: not recorded, even when asked to be. */
-	ASSERT_EQ(0, xlate_pasid(f.fd, PASID_FPD_NP, 0x1000, 0, &t));
+	ASSERT_EQ(0, xlate_pasid(f.fd, SID_A, PASID_FPD_NP, 0x1000, 0, &t));
 	ASSERT_EQ(0x59, t.fault_reason);
 	ASSERT_EQ(0, t.fault_recorded);
 	/* Pass-through output in the interrupt range: SGN.8, 0x87. */
-	ASSERT_EQ(0, xlate_pasid(f.fd, PASID_PT, 0xfee12345, nf | w, &t));
+	ASSERT_EQ(0, xlate_pasid(f.fd, SID_A, PASID_PT, 0xfee12345, nf | w, &t));
 	ASSERT_EQ(0x87, t.fault_reason);
 	neg += 2;
-	ASSERT_EQ(0, xlate_pasid(f.fd, 64, 0x1000, nf, &t));
+	ASSERT_EQ(0, xlate_pasid(f.fd, SID_A, 64, 0x1000, nf, &t));
 	ASSERT_EQ(0x51, t.fault_reason);			/* directory entry not present */
-	ASSERT_EQ(0, xlate_pasid(f.fd, 128 * 64, 0x1000, nf, &t));
+	ASSERT_EQ(0, xlate_pasid(f.fd, SID_A, 128 * 64, 0x1000, nf, &t));
 	ASSERT_EQ(0x46, t.fault_reason);			/* beyond PDTS */
-	ASSERT_EQ(0, xlate_pasid(f.fd, PASID_SS, 0x1000, nf | priv, &t));
+	ASSERT_EQ(0, xlate_pasid(f.fd, SID_A, PASID_SS, 0x1000, nf | priv, &t));
 	ASSERT_EQ(0x5d, t.fault_reason);			/* supervisor, SRE clear */
 	ASSERT_EQ(0, xlate(f.fd, SID_B, 0x1000, nf, &t));
 	ASSERT_EQ(0x39, t.fault_reason);			/* no root entry for bus 1 */
@@ -851,17 +557,17 @@ TEST(scalable_tables)
 	/* Bad requests: a privilege without PASID, a PASID beyond 20 bits. */
 	ASSERT_EQ(-1, xlate(f.fd, SID_A, 0x1000, priv, &t));
 	ASSERT_EQ(EINVAL, errno);
-	ASSERT_EQ(-1, xlate_pasid(f.fd, 1u << 20, 0x1000, 0, &t));
+	ASSERT_EQ(-1, xlate_pasid(f.fd, SID_A, 1u << 20, 0x1000, 0, &t));
 	ASSERT_EQ(EINVAL, errno);
 
 	/* The guest finds its first-stage entries untouched. */
-	sync_stage(&f, 2);
+	run_stage(&f, 2);
 
 	/* A recorded fault with PASID: the MSI, and PP/PV in the record. */
-	ASSERT_EQ(0, xlate_pasid(f.fd, PASID_FS, (3ull << 45) + 0x1234, w, &t));
+	ASSERT_EQ(0, xlate_pasid(f.fd, SID_A, PASID_FS, (3ull << 45) + 0x1234, w, &t));
 	ASSERT_EQ(0x71, t.fault_reason);
 	ASSERT_EQ(1, t.fault_recorded);
-	sync_stage(&f, 3);
+	run_stage(&f, 3);
 	fro = CAP_FRO(vtd_reg_get(f.fd, CAP));
 	hi = vtd_reg_get(f.fd, fro + 8);
 	ASSERT_EQ(FRCD_F, hi & FRCD_F);
@@ -872,179 +578,7 @@ TEST(scalable_tables)
 	ASSERT_EQ(0, (hi >> 62) & 1);			/* T1: a write */
 	ASSERT_EQ((3ull << 45) + 0x1000, vtd_reg_get(f.fd, fro));
 
-	close(f.fd);
-	kvm_vm_free(f.vm);
-}
-
-/* Translate SID_A's @iova: the result and the pages it read. */
-static void ci_xlate(struct fixture *f, uint64_t iova, uint64_t gpa, uint8_t fault,
-		     uint64_t walk_pages, uint64_t ctx_pages)
-{
-	uint64_t w0 = vtd_stat(f->fd, KVM_VTD_STAT_WALK_PAGES_READ);
-	uint64_t c0 = vtd_stat(f->fd, KVM_VTD_STAT_CTX_PAGES_READ);
-	struct kvm_vtd_translation t;
-
-	TEST_ASSERT_EQ(0, xlate(f->fd, SID_A, iova, KVM_VTD_TRANSLATE_NO_FAULT, &t));
-	TEST_ASSERT_EQ(fault, t.fault_reason);
-	TEST_ASSERT_EQ(gpa, t.gpa);
-	TEST_ASSERT_EQ(walk_pages, vtd_stat(f->fd, KVM_VTD_STAT_WALK_PAGES_READ) - w0);
-	TEST_ASSERT_EQ(ctx_pages, vtd_stat(f->fd, KVM_VTD_STAT_CTX_PAGES_READ) - c0);
-}
-
-/* The unit's shared page, mapped as a VMM maps it. */
-static const struct kvm_vtd_shared *shared_map(int fd)
-{
-	void *p = mmap(NULL, KVM_VTD_SHARED_SIZE, PROT_READ, MAP_SHARED, fd, 0);
-
-	TEST_ASSERT(p != MAP_FAILED, "mmap of the shared page");
-	return p;
-}
-
-static uint64_t xlate_gen(const struct kvm_vtd_shared *sh)
-{
-	return __atomic_load_n(&sh->xlate_gen, __ATOMIC_ACQUIRE);
-}
-
-/*
- * The IOTLB and context cache, and with them the translation generation a
- * VMM's cache of translations follows: each invalidation bumps it (even one
- * that drops nothing of the unit's), translations never do.
- */
-TEST(cache_invalidation)
-{
-	const struct kvm_vtd_shared *sh;
-	struct fixture f;
-	struct ucall uc;
-	uint64_t gen;
-
-	setup(&f, guest_code_cache, false);
-	sh = shared_map(f.fd);
-	gen = xlate_gen(sh);
-	ASSERT_LT(0, gen);				/* SRTP, TE */
-	ci_xlate(&f, 0x5000, 0x7000, 0, 4, 2);		/* miss: 2 + 4 pages */
-	ci_xlate(&f, 0x6000, 0x8000, 0, 4, 0);
-	ci_xlate(&f, 0x5000, 0x7000, 0, 0, 0);		/* hit */
-	ASSERT_EQ(gen, xlate_gen(sh));
-
-	sync_stage(&f, 2);	/* PTE changed, PSI of another domain */
-	ASSERT_EQ(++gen, xlate_gen(sh));
-	ci_xlate(&f, 0x5000, 0x7000, 0, 0, 0);
-	sync_stage(&f, 3);	/* PSI of another page: that one re-walks */
-	ASSERT_EQ(++gen, xlate_gen(sh));
-	ci_xlate(&f, 0x5000, 0x7000, 0, 0, 0);
-	ci_xlate(&f, 0x6000, 0x8000, 0, 4, 0);
-	sync_stage(&f, 4);	/* PSI of the page: exactly one path re-walked */
-	ASSERT_EQ(++gen, xlate_gen(sh));
-	ci_xlate(&f, 0x5000, 0x9000, 0, 4, 0);
-	ci_xlate(&f, 0x6000, 0x8000, 0, 0, 0);
-
-	sync_stage(&f, 5);	/* context cleared, another device invalidated */
-	ASSERT_EQ(++gen, xlate_gen(sh));
-	ci_xlate(&f, 0x5000, 0x9000, 0, 0, 0);
-	sync_stage(&f, 6);	/* its own context invalidated */
-	ASSERT_EQ(++gen, xlate_gen(sh));
-	ci_xlate(&f, 0x5000, 0, 0x2, 0, 2);
-	ASSERT_EQ(gen, xlate_gen(sh));
-	/* Reset is a switch; the mapping outlives the device fd. */
-	ASSERT_EQ(0, __kvm_device_attr_set(f.fd, KVM_DEV_VTD_GRP_CTRL,
-					   KVM_DEV_VTD_CTRL_RESET, NULL) ? errno : 0);
-	ASSERT_EQ(++gen, xlate_gen(sh));
-	ASSERT_EQ(3, vtd_stat(f.fd, KVM_VTD_STAT_IOTLB_INVALIDATIONS));
-	ASSERT_EQ(2, vtd_stat(f.fd, KVM_VTD_STAT_CC_INVALIDATIONS));
-	/* Dropped: the 0x6000 leaf, the 0x5000 leaf, SID_A's context. */
-	ASSERT_EQ(3, vtd_stat(f.fd, KVM_VTD_STAT_CACHE_INVALIDATED));
-
-	vcpu_run(f.vcpu);
-	ASSERT_EQ(UCALL_DONE, get_ucall(f.vcpu, &uc));
-	close(f.fd);
-	kvm_vm_free(f.vm);
-	ASSERT_EQ(gen, xlate_gen(sh));
-	ASSERT_EQ(0, munmap((void *)sh, KVM_VTD_SHARED_SIZE));
-}
-
-/* The shared page: whole, shared and read-only, or refused. */
-TEST(shared_page_abi)
-{
-	struct kvm_vm *vm = vm_create_barebones();
-	int fd = __kvm_create_device(vm, KVM_DEV_TYPE_INTEL_VTD);
-	const struct kvm_vtd_shared *sh;
-	void *p;
-
-	ASSERT_LE(0, fd);
-	p = mmap(NULL, KVM_VTD_SHARED_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	ASSERT_EQ(MAP_FAILED, p);
-	ASSERT_EQ(EINVAL, errno);
-	p = mmap(NULL, KVM_VTD_SHARED_SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
-	ASSERT_EQ(MAP_FAILED, p);
-	ASSERT_EQ(EINVAL, errno);
-	p = mmap(NULL, 2 * KVM_VTD_SHARED_SIZE, PROT_READ, MAP_SHARED, fd, 0);
-	ASSERT_EQ(MAP_FAILED, p);
-	ASSERT_EQ(EINVAL, errno);
-	p = mmap(NULL, KVM_VTD_SHARED_SIZE, PROT_READ, MAP_SHARED, fd, KVM_VTD_SHARED_SIZE);
-	ASSERT_EQ(MAP_FAILED, p);
-	ASSERT_EQ(EINVAL, errno);
-	p = mmap(NULL, KVM_VTD_SHARED_SIZE, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
-	ASSERT_EQ(MAP_FAILED, p);
-	ASSERT_EQ(EINVAL, errno);
-
-	sh = shared_map(fd);
-	ASSERT_EQ(-1, mprotect((void *)sh, KVM_VTD_SHARED_SIZE, PROT_READ | PROT_WRITE));
-	ASSERT_EQ(EACCES, errno);
-	/* Nothing switched yet; the rest is zero. */
-	ASSERT_EQ(0, xlate_gen(sh));
-	ASSERT_EQ(0, sh->reserved[0]);
-	ASSERT_EQ(0, sh->reserved[510]);
-	close(fd);
-	kvm_vm_free(vm);
-	ASSERT_EQ(0, xlate_gen(sh));
-	ASSERT_EQ(0, munmap((void *)sh, KVM_VTD_SHARED_SIZE));
-}
-
-/* Translate SID_A PASID 1's @iova: the result, and whether it walked. */
-static void ci_xlate_p1(struct fixture *f, uint64_t iova, uint64_t gpa, uint64_t walk_pages,
-			uint64_t pasid_pages)
-{
-	uint64_t w0 = vtd_stat(f->fd, KVM_VTD_STAT_WALK_PAGES_READ);
-	uint64_t p0 = vtd_stat(f->fd, KVM_VTD_STAT_PASID_PAGES_READ);
-	struct kvm_vtd_translation t;
-
-	TEST_ASSERT_EQ(0, xlate_pasid(f->fd, 1, iova, KVM_VTD_TRANSLATE_NO_FAULT, &t));
-	TEST_ASSERT_EQ(0, t.fault_reason);
-	TEST_ASSERT_EQ(gpa, t.gpa);
-	TEST_ASSERT_EQ(walk_pages, vtd_stat(f->fd, KVM_VTD_STAT_WALK_PAGES_READ) - w0);
-	TEST_ASSERT_EQ(pasid_pages, vtd_stat(f->fd, KVM_VTD_STAT_PASID_PAGES_READ) - p0);
-}
-
-TEST(cache_invalidation_scalable)
-{
-	struct fixture f;
-	struct ucall uc;
-
-	setup(&f, guest_code_cache_sm, true);
-	ci_xlate_p1(&f, 0x5000, 0x7000, 4, 2);
-	ci_xlate_p1(&f, 0x5000, 0x7000, 0, 0);
-	sync_stage(&f, 2);	/* remapped; PIOTLB of other PASID/domain, IOTLB */
-	ci_xlate_p1(&f, 0x5000, 0x7000, 0, 0);
-	sync_stage(&f, 3);	/* PIOTLB of the page: one path re-walked */
-	ci_xlate_p1(&f, 0x5000, 0x9000, 4, 0);
-	sync_stage(&f, 4);	/* IOTLB PSI of the domain, elsewhere: re-walked */
-	ci_xlate_p1(&f, 0x5000, 0xa000, 4, 0);
-	sync_stage(&f, 5);	/* IOTLB global: re-walked */
-	ci_xlate_p1(&f, 0x5000, 0xb000, 4, 0);
-	sync_stage(&f, 6);	/* pass-through now; PC of other PASID/domain */
-	ci_xlate_p1(&f, 0x5000, 0xb000, 0, 0);
-	sync_stage(&f, 7);	/* PC of the PASID: the new entry is read */
-	ci_xlate_p1(&f, 0x5000, 0x5000, 0, 2);
-	ASSERT_EQ(3, vtd_stat(f.fd, KVM_VTD_STAT_PIOTLB_INVALIDATIONS));
-	ASSERT_EQ(3, vtd_stat(f.fd, KVM_VTD_STAT_IOTLB_INVALIDATIONS));
-	ASSERT_EQ(3, vtd_stat(f.fd, KVM_VTD_STAT_PC_INVALIDATIONS));
-	/* Dropped: the leaf three times, then the PASID entry. */
-	ASSERT_EQ(4, vtd_stat(f.fd, KVM_VTD_STAT_CACHE_INVALIDATED));
-
-	vcpu_run(f.vcpu);
-	ASSERT_EQ(UCALL_DONE, get_ucall(f.vcpu, &uc));
-	close(f.fd);
-	kvm_vm_free(f.vm);
+	vtd_vm_free(&f);
 }
 
 TEST_HARNESS_MAIN

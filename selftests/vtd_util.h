@@ -142,7 +142,8 @@ static inline uint64_t vtd_reg_get(int fd, uint64_t attr)
 	return val;
 }
 
-static inline uint64_t vtd_stat(int fd, int idx)
+/* Every counter the unit keeps (KVM_DEV_VTD_STATS), into @counters[KVM_VTD_STAT_NR]. */
+static inline void vtd_stats(int fd, uint64_t *counters)
 {
 	struct {
 		struct kvm_vtd_stats hdr;
@@ -150,7 +151,15 @@ static inline uint64_t vtd_stat(int fd, int idx)
 	} st = { .hdr.nr = KVM_VTD_STAT_NR };
 
 	kvm_device_attr_get(fd, KVM_DEV_VTD_GRP_STATS, KVM_DEV_VTD_STATS, &st);
-	return st.counters[idx];
+	memcpy(counters, st.counters, sizeof(st.counters));
+}
+
+static inline uint64_t vtd_stat(int fd, int idx)
+{
+	uint64_t counters[KVM_VTD_STAT_NR];
+
+	vtd_stats(fd, counters);
+	return counters[idx];
 }
 
 /*

@@ -1,11 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Host and guest sides shared by the tests whose guest drives the unit's
- * registers (vtd_regs_test, vtd_queue_test, vtd_intremap_test): one vCPU,
- * the register page identity-mapped at VTD_GPA, fault and invalidation
- * event handlers, a one-page queue and a status word, and run_stage(),
- * which asserts that every exit of a stage is its ucall, so every register
- * access in between was handled in the kernel.
+ * The VM every guest-driven test starts from, host and guest sides: one
+ * vCPU, the register page identity-mapped at VTD_GPA, fault and
+ * invalidation event handlers, a one-page queue and a status word, an
+ * optional pool of identity-mapped pages for translation structures
+ * (lib/vtd_tables.h), and run_stage(), which asserts that every exit of a
+ * stage is its ucall, so every register access in between was handled in
+ * the kernel.
+ *
+ * Variants: vtd_vm_create() is a legacy-mode unit with the default (or
+ * given) CAP/ECAP; vtd_vm_new() + vtd_vm_init_add() adds capabilities to
+ * the defaults (VTD_ECAP_SM_FULL: scalable mode with every table type) and
+ * leaves the unit uninitialized in between; vtd_vm_pool() adds the pool.
+ * vtd_vm_free() tears everything down.
  */
 #ifndef _SELFTEST_VTD_GUEST_VM_H
 #define _SELFTEST_VTD_GUEST_VM_H
@@ -15,6 +22,7 @@
 #include "apic.h"
 #include "ucall_common.h"
 #include "lib/vtd_queue.h"
+#include "lib/vtd_tables.h"
 #include "vtd_util.h"
 
 #define FAULT_VECTOR	0x41
@@ -80,6 +88,10 @@ static inline uint64_t vtd_ecap_default_sm(void)
 	return ecap;
 }
 
+/* Scalable mode with second-stage, first-stage, pass-through and 20-bit PASIDs. */
+#define VTD_ECAP_SM_FULL	(ECAP_SMTS | ECAP_SLTS | ECAP_FLTS | ECAP_PASID | ECAP_PSS(19) | \
+				 ECAP_SRS | ECAP_PT)
+
 struct vtd_vm {
 	struct kvm_vm *vm;
 	struct kvm_vcpu *vcpu;
@@ -87,7 +99,8 @@ struct vtd_vm {
 	int exits;
 };
 
-static inline void vtd_vm_create(struct vtd_vm *t, void *guest, uint64_t cap, uint64_t ecap)
+/* The VM, its vCPU running @guest and an uninitialized unit (register page set). */
+static inline void vtd_vm_new(struct vtd_vm *t, void *guest)
 {
 	t->vm = vm_create_with_one_vcpu(&t->vcpu, guest);
 	virt_map(t->vm, VTD_GPA, VTD_GPA, 2);
@@ -103,10 +116,34 @@ static inline void vtd_vm_create(struct vtd_vm *t, void *guest, uint64_t cap, ui
 	t->fd = __kvm_create_device(t->vm, KVM_DEV_TYPE_INTEL_VTD);
 	TEST_ASSERT(t->fd >= 0, "create vtd");
 	TEST_ASSERT(!vtd_set_addr(t->fd, VTD_GPA), "set addr");
-	if (cap)
-		TEST_ASSERT(!vtd_reg_set(t->fd, CAP, cap), "set cap");
+	t->exits = 0;
+}
+
+/*
+ * @pages identity-mapped guest pages at @gpa in memslot @slot, handed out
+ * by alloc_table().  (The 6.12 library accounts extra pages for page
+ * tables but does not add them to memslot 0, so the pool has its own.)
+ */
+static inline void vtd_vm_pool(struct vtd_vm *t, uint64_t gpa, uint32_t slot, uint64_t pages)
+{
+	vm_userspace_mem_region_add(t->vm, VM_MEM_SRC_ANONYMOUS, gpa, slot, pages, 0);
+	virt_map(t->vm, gpa, gpa, pages);
+	vtd_pool_gpa = gpa;
+	vtd_pool_pages = pages;
+	next_table = 0;
+	sync_global_to_guest(t->vm, vtd_pool_gpa);
+	sync_global_to_guest(t->vm, vtd_pool_pages);
+	sync_global_to_guest(t->vm, next_table);
+}
+
+/* Set CAP and ECAP (0: keep the default), initialize, tell the guest. */
+static inline void vtd_vm_init(struct vtd_vm *t, uint64_t cap, uint64_t ecap)
+{
+	/* ECAP first: CAP.FL1GP is only valid with ECAP.FLTS. */
 	if (ecap)
 		TEST_ASSERT(!vtd_reg_set(t->fd, ECAP, ecap), "set ecap");
+	if (cap)
+		TEST_ASSERT(!vtd_reg_set(t->fd, CAP, cap), "set cap");
 	TEST_ASSERT(!vtd_init(t->fd), "init");
 
 	guest_cap = vtd_reg_get(t->fd, CAP);
@@ -125,7 +162,35 @@ static inline void vtd_vm_create(struct vtd_vm *t, void *guest, uint64_t cap, ui
 	gq256.dsize = 32;
 	sync_global_to_guest(t->vm, gq);
 	sync_global_to_guest(t->vm, gq256);
-	t->exits = 0;
+}
+
+/* The default CAP and ECAP plus @cap and @ecap, then vtd_vm_init(). */
+static inline void vtd_vm_init_add(struct vtd_vm *t, uint64_t cap, uint64_t ecap)
+{
+	vtd_vm_init(t, vtd_reg_get(t->fd, CAP) | cap, vtd_reg_get(t->fd, ECAP) | ecap);
+}
+
+/*
+ * A unit for guests that build translation structures: the pool of @pages
+ * at @gpa (memslot @slot), and a legacy-mode unit, or (@scalable) one in
+ * scalable mode with every table type and first-stage 1 GiB pages.
+ */
+static inline void vtd_vm_tables(struct vtd_vm *t, void *guest, uint64_t gpa, uint32_t slot,
+				 uint64_t pages, bool scalable)
+{
+	vtd_vm_new(t, guest);
+	vtd_vm_pool(t, gpa, slot, pages);
+	if (scalable)
+		vtd_vm_init_add(t, CAP_FL1GP, VTD_ECAP_SM_FULL);
+	else
+		vtd_vm_init(t, 0, 0);
+}
+
+/* A legacy-mode unit with @cap and @ecap (0: the default), initialized. */
+static inline void vtd_vm_create(struct vtd_vm *t, void *guest, uint64_t cap, uint64_t ecap)
+{
+	vtd_vm_new(t, guest);
+	vtd_vm_init(t, cap, ecap);
 }
 
 static inline void vtd_vm_free(struct vtd_vm *t)
@@ -161,22 +226,51 @@ static inline void run_stage(struct vtd_vm *t, int stage)
 	}
 }
 
-/* Fault and invalidation events to APIC 0; a one-page 128-bit queue. */
-static inline void guest_events_and_queue(void)
+/* Fault events to FAULT_VECTOR on APIC 0, interrupts on. */
+static inline void guest_fault_events(void)
 {
 	xapic_enable();
 	wr32(R, FEDATA, FAULT_VECTOR);
-	wr32(R, FEADDR, 0xfee00000);
+	wr32(R, FEADDR, 0xfee00000);	/* APIC ID 0, physical, fixed */
 	wr32(R, FECTL, 0);
+	asm volatile("sti");
+}
+
+/* Invalidation completion events to INV_VECTOR on APIC 0, interrupts on. */
+static inline void guest_inv_events(void)
+{
+	xapic_enable();
 	wr32(R, IEDATA, INV_VECTOR);
 	wr32(R, IEADDR, 0xfee00000);
 	wr32(R, IECTL, 0);
 	asm volatile("sti");
+}
+
+/* Fault and invalidation events to APIC 0; a one-page 128-bit queue. */
+static inline void guest_events_and_queue(void)
+{
+	guest_fault_events();
+	guest_inv_events();
 
 	/* QS 0: one page, 256 descriptors. */
 	wr64(R, IQT, 0);
 	wr64(R, IQA, queue_gpa);
 	gcmd(GCMD_QIE, true, GSTS_QIES);
+}
+
+/*
+ * A one-page queue of @dsize-byte descriptors in gq, and its status word,
+ * both from the pool (guest side).  Returns the ring's address for IQA.
+ */
+static inline uint64_t pool_queue(uint32_t dsize)
+{
+	uint64_t ring = alloc_table(), status = alloc_table();
+
+	gq = (struct vtd_gq) {
+		.regs = R, .ring = tva(ring), .size = 4096, .dsize = dsize,
+		.status = (uint32_t *)status, .status_gpa = status,
+	};
+	return ring;
 }
 
 #endif /* _SELFTEST_VTD_GUEST_VM_H */
