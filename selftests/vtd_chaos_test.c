@@ -232,9 +232,8 @@ TEST(concurrent_guest_and_vmm)
 	for (i = 0; i < NR_VCPUS; i++)
 		vcpu_args_set(c->vcpus[i], 1, i);
 	guest_seed = (uint64_t)time(NULL) * 0x2545f4914f6cdd1dull;
-	queue_gva = (uint64_t *)vm_vaddr_alloc_page(c->vm);
-	queue_gpa = addr_gva2gpa(c->vm, (vm_vaddr_t)queue_gva);
-	status_gpa = addr_gva2gpa(c->vm, vm_vaddr_alloc_page(c->vm));
+	queue_gva = vtd_guest_pages(c->vm, 1, &queue_gpa);
+	vtd_guest_pages(c->vm, 1, &status_gpa);
 	sync_global_to_guest(c->vm, guest_seed);
 	sync_global_to_guest(c->vm, queue_gva);
 	sync_global_to_guest(c->vm, queue_gpa);

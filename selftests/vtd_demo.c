@@ -297,14 +297,11 @@ int main(void)
 	virt_pg_map(vm, APIC_DEFAULT_GPA, APIC_DEFAULT_GPA);
 	vm_install_exception_handler(vm, FAULT_VECTOR, fault_handler);
 	vm_install_exception_handler(vm, DEV_VECTOR, dev_handler);
-	irt_gva = (uint64_t *)vm_vaddr_alloc_page(vm);
-	irt_gpa = addr_gva2gpa(vm, (vm_vaddr_t)irt_gva);
+	irt_gva = vtd_guest_pages(vm, 1, &irt_gpa);
 	sync_global_to_guest(vm, irt_gva);
 	sync_global_to_guest(vm, irt_gpa);
-	queue_gva = (uint64_t *)vm_vaddr_alloc_page(vm);
-	queue_gpa = addr_gva2gpa(vm, (vm_vaddr_t)queue_gva);
-	status_gva = (uint32_t *)vm_vaddr_alloc_page(vm);
-	status_gpa = addr_gva2gpa(vm, (vm_vaddr_t)status_gva);
+	queue_gva = vtd_guest_pages(vm, 1, &queue_gpa);
+	status_gva = vtd_guest_pages(vm, 1, &status_gpa);
 	sync_global_to_guest(vm, queue_gva);
 	sync_global_to_guest(vm, queue_gpa);
 	sync_global_to_guest(vm, status_gva);

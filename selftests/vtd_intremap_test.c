@@ -113,10 +113,7 @@ static void guest_intremap(void)
 	gcmd(GCMD_IRE, false, GSTS_IRES);
 
 	/* The IEC descriptor in a 256-bit queue, whose upper half is reserved. */
-	gcmd(GCMD_QIE, false, GSTS_QIES);
-	wr64(R, IQT, 0);
-	wr64(R, IQA, queue_gpa | IQA_DW);
-	gcmd(GCMD_QIE, true, GSTS_QIES);
+	guest_queue_restart(queue_gpa | IQA_DW);
 	WRITE_ONCE(*status_gva, 0);
 	vtd_gq_put(&gq256, 0, IEC_DESC(1, 0, 7), 0);
 	vtd_gq_slot(&gq256, 0)[2] = 1;
@@ -206,8 +203,7 @@ TEST(interrupt_remapping)
 		      vtd_ecap_default_sm() | ECAP_IR | ECAP_EIM | ECAP_MHMV(15));
 	vm_install_exception_handler(t.vm, IR_VECTOR, ir_handler);
 	vm_install_exception_handler(t.vm, IR_VECTOR + 8, ir_handler);
-	irt_gva = (uint64_t *)vm_vaddr_alloc_page(t.vm);
-	irt_gpa = addr_gva2gpa(t.vm, (vm_vaddr_t)irt_gva);
+	irt_gva = vtd_guest_pages(t.vm, 1, &irt_gpa);
 	sync_global_to_guest(t.vm, irt_gva);
 	sync_global_to_guest(t.vm, irt_gpa);
 	efd = eventfd(0, EFD_NONBLOCK);

@@ -127,10 +127,8 @@ TEST_F_TIMEOUT(stress, four_vcpus_one_queue, TIMEOUT_S)
 
 	vm = vm_create_with_vcpus(NR_VCPUS, guest_code, vcpus);
 	virt_map(vm, VTD_GPA, VTD_GPA, 1);
-	queue_gva = (uint64_t *)vm_vaddr_alloc_page(vm);
-	queue_gpa = addr_gva2gpa(vm, (vm_vaddr_t)queue_gva);
-	status_gva = (uint32_t *)vm_vaddr_alloc_page(vm);
-	status_gpa = addr_gva2gpa(vm, (vm_vaddr_t)status_gva);
+	queue_gva = vtd_guest_pages(vm, 1, &queue_gpa);
+	status_gva = vtd_guest_pages(vm, 1, &status_gpa);
 	sync_global_to_guest(vm, queue_gva);
 	sync_global_to_guest(vm, queue_gpa);
 	sync_global_to_guest(vm, status_gva);

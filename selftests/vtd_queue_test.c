@@ -244,10 +244,7 @@ static void guest_queue_devtlb(void)
 	 * PASID (G, S with bits 62:12 set, as Linux flushes a whole
 	 * device-TLB); its high bit 10 is reserved.
 	 */
-	gcmd(GCMD_QIE, false, GSTS_QIES);
-	wr64(R, IQT, 0);
-	wr64(R, IQA, queue_gpa | IQA_DW);
-	gcmd(GCMD_QIE, true, GSTS_QIES);
+	guest_queue_restart(queue_gpa | IQA_DW);
 	WRITE_ONCE(*status_gva, 0);
 	vtd_gq_put(&gq256, 0, DEVTLB(sid), 0x1000);
 	vtd_gq_put(&gq256, 1, PDEVTLB(sid, 7), 0x2000 | BIT(11));
@@ -383,10 +380,7 @@ static void guest_queue_no_sm(void)
 	GUEST_ASSERT_EQ(READ_ONCE(*status_gva), 0x1234);
 
 	/* A queue base without memory: the fetch fails, nothing runs. */
-	gcmd(GCMD_QIE, false, GSTS_QIES);
-	wr64(R, IQT, 0);
-	wr64(R, IQA, NOWHERE);
-	gcmd(GCMD_QIE, true, GSTS_QIES);
+	guest_queue_restart(NOWHERE);
 	wr64(R, IQT, 16);
 	GUEST_ASSERT(rd32(R, FSTS) & FSTS_IQE);
 	GUEST_ASSERT_EQ(rd64(R, IQERCD) & 0xf, 2);

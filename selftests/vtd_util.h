@@ -115,6 +115,15 @@ static inline void wr64(uint64_t base, uint32_t off, uint64_t v)
 	WRITE_ONCE(*(uint64_t *)(base + off), v);
 }
 
+/* @n pages of guest memory, mapped for the guest: its address, and *@gpa. */
+static inline void *vtd_guest_pages(struct kvm_vm *vm, int n, uint64_t *gpa)
+{
+	vm_vaddr_t gva = vm_vaddr_alloc_pages(vm, n);
+
+	*gpa = addr_gva2gpa(vm, gva);
+	return (void *)gva;
+}
+
 /* Set the register page GPA; returns the ioctl's result, errno on failure. */
 static inline int vtd_set_addr(int fd, uint64_t gpa)
 {

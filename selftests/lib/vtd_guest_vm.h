@@ -108,10 +108,8 @@ static inline void vtd_vm_new(struct vtd_vm *t, void *guest)
 	vm_install_exception_handler(t->vm, FAULT_VECTOR, fault_handler);
 	vm_install_exception_handler(t->vm, INV_VECTOR, inv_handler);
 
-	queue_gva = (uint64_t *)vm_vaddr_alloc_pages(t->vm, 2);
-	queue_gpa = addr_gva2gpa(t->vm, (vm_vaddr_t)queue_gva);
-	status_gva = (uint32_t *)vm_vaddr_alloc_page(t->vm);
-	status_gpa = addr_gva2gpa(t->vm, (vm_vaddr_t)status_gva);
+	queue_gva = vtd_guest_pages(t->vm, 2, &queue_gpa);
+	status_gva = vtd_guest_pages(t->vm, 1, &status_gpa);
 
 	t->fd = __kvm_create_device(t->vm, KVM_DEV_TYPE_INTEL_VTD);
 	TEST_ASSERT(t->fd >= 0, "create vtd");
@@ -244,6 +242,15 @@ static inline void guest_inv_events(void)
 	wr32(R, IEADDR, 0xfee00000);
 	wr32(R, IECTL, 0);
 	asm volatile("sti");
+}
+
+/* Stop the queue, point it at @iqa (address | DW | QS) from IQT 0, start it. */
+static inline void guest_queue_restart(uint64_t iqa)
+{
+	gcmd(GCMD_QIE, false, GSTS_QIES);
+	wr64(R, IQT, 0);
+	wr64(R, IQA, iqa);
+	gcmd(GCMD_QIE, true, GSTS_QIES);
 }
 
 /* Fault and invalidation events to APIC 0; a one-page 128-bit queue. */

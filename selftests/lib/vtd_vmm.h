@@ -58,12 +58,17 @@ static inline int xlate_msi(int fd, uint16_t sid, uint64_t addr, uint32_t data,
 				     t);
 }
 
-static inline uint64_t now_ms(void)
+static inline uint64_t now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static inline uint64_t now_ms(void)
+{
+	return now_ns() / 1000000;
 }
 
 /* The VMM's iommufd: a mock device, its IOAS, a nesting parent and a shadow IOAS. */
