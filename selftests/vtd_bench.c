@@ -13,6 +13,9 @@
  *   te-toggle   GCMD.TE on, poll GSTS, off, poll (as a driver enables it)
  *   qi-cycle    write a PTE, queue an IOTLB page invalidation and a wait,
  *               write IQT, poll the wait's status (a strict-mode unmap)
+ *   irq-affinity  move an interrupt: rewrite its IRTE's destination, queue
+ *               an index-selective interrupt entry cache invalidation and
+ *               a wait, write IQT, poll (Linux's intel_ir_set_affinity())
  *
  * Every (workload, backend) runs VTD_BENCH_REPS times (default 3), the
  * backends alternating.  Reported per operation, counts first: exits to
@@ -30,32 +33,74 @@
 #include "processor.h"
 #include "ucall_common.h"
 #include "lib/vtd_queue.h"
+#include "lib/vtd_vmm.h"
 #include "vtd_util.h"
 
 #define R		VTD_GPA
+#define IRTA		0xb8
+#define GCMD_IRE	BIT(25)
+#define GCMD_SIRTP	BIT(24)
+#define GSTS_IRTPS	BIT(24)
+#define ECAP_IR		BIT_ULL(3)
+#define IRTA_S_256	7		/* 2^(S + 1) entries */
+#define IRTE_P		BIT_ULL(0)
+#define IRTE_V(v)	((uint64_t)(v) << 16)
+#define IRTE_DST_XAPIC(d) ((uint64_t)(d) << 40)
 
-enum workload { W_WRITE, W_READ, W_TE, W_QI, NR_WORKLOADS };
+enum workload { W_WRITE, W_READ, W_TE, W_QI, W_IRTE, NR_WORKLOADS };
 enum backend { B_KERNEL, B_USER, B_IOEVENTFD, NR_BACKENDS };
 
-static const char * const wl_name[] = { "reg-write", "reg-read", "te-toggle", "qi-cycle" };
+static const char * const wl_name[] = {
+	"reg-write", "reg-read", "te-toggle", "qi-cycle", "irq-affinity",
+};
+
 static const char * const be_name[] = { "kvm-vtd", "userspace", "ioeventfd" };
 
 /* Shared with the guest. */
 static int g_workload, g_ops;
-static uint64_t *queue_gva, *pte_gva;
+static uint64_t *queue_gva, *pte_gva;	/* pte_gva: also the IRT of irq-affinity */
 static uint32_t *status_gva;
-static uint64_t queue_gpa, status_gpa;
+static uint64_t queue_gpa, status_gpa, pte_gpa;
+
+/*
+ * One invalidation (@lo, @hi) and a wait at @tail, IQT written once, the
+ * wait's status polled in memory: Linux's qi_submit_sync().  The new tail.
+ */
+static uint64_t inv_and_wait(uint64_t tail, uint64_t lo, uint64_t hi)
+{
+	WRITE_ONCE(*status_gva, 0);
+	queue_gva[tail / 8] = lo;
+	queue_gva[tail / 8 + 1] = hi;
+	queue_gva[tail / 8 + 2] = WAIT_SW(1);
+	queue_gva[tail / 8 + 3] = status_gpa;
+	tail = (tail + 32) % 4096;
+	wr64(R, IQT, tail);
+	while (READ_ONCE(*status_gva) != 1)
+		;
+	return tail;
+}
 
 static void guest_code(void)
 {
 	uint64_t tail = 0;
 	int i, j;
 
-	if (g_workload == W_QI) {
+	if (g_workload == W_QI || g_workload == W_IRTE) {
 		wr64(R, IQT, 0);
 		wr64(R, IQA, queue_gpa);
 		wr32(R, GCMD, GCMD_QIE);
 		while (!(rd32(R, GSTS) & GSTS_QIES))
+			;
+	}
+	if (g_workload == W_IRTE) {
+		/* 256 entries; entry 0 a fixed interrupt, as Linux sets one up. */
+		pte_gva[0] = IRTE_P | IRTE_V(0x40) | IRTE_DST_XAPIC(0);
+		wr64(R, IRTA, pte_gpa | IRTA_S_256);
+		wr32(R, GCMD, GCMD_QIE | GCMD_SIRTP);
+		while (!(rd32(R, GSTS) & GSTS_IRTPS))
+			;
+		wr32(R, GCMD, GCMD_QIE | GCMD_IRE);
+		while (!(rd32(R, GSTS) & GSTS_IRES))
 			;
 	}
 	GUEST_SYNC(0);
@@ -77,15 +122,11 @@ static void guest_code(void)
 			break;
 		case W_QI:
 			WRITE_ONCE(pte_gva[i & 511], 0);
-			WRITE_ONCE(*status_gva, 0);
-			queue_gva[tail / 8] = IOTLB_PSI(1);
-			queue_gva[tail / 8 + 1] = (uint64_t)(i & 511) << 12;
-			queue_gva[tail / 8 + 2] = WAIT_SW(1);
-			queue_gva[tail / 8 + 3] = status_gpa;
-			tail = (tail + 32) % 4096;
-			wr64(R, IQT, tail);
-			while (READ_ONCE(*status_gva) != 1)
-				;
+			tail = inv_and_wait(tail, IOTLB_PSI(1), (uint64_t)(i & 511) << 12);
+			break;
+		case W_IRTE:
+			WRITE_ONCE(pte_gva[0], IRTE_P | IRTE_V(0x40) | IRTE_DST_XAPIC(i & 1));
+			tail = inv_and_wait(tail, IEC_DESC(1, 0, 0), 0);
 			break;
 		}
 	}
@@ -109,7 +150,8 @@ static void umodel_write(struct kvm_vm *vm, struct umodel *m, uint64_t off, uint
 	else
 		p32[off / 4] = v;
 	if (off == GCMD)
-		p32[GSTS / 4] = v & (GCMD_TE | GCMD_QIE);
+		p32[GSTS / 4] = (v & (GCMD_TE | GCMD_QIE | GCMD_IRE)) |
+				(v & GCMD_SIRTP ? GSTS_IRTPS : 0);
 	if (off != IQT)
 		return;
 	/* Process the queue: waits write their status; the rest is a no-op. */
@@ -162,14 +204,6 @@ static uint64_t unit_accesses(int fd)
 	return vtd_stat(fd, KVM_VTD_STAT_REG_READS) + vtd_stat(fd, KVM_VTD_STAT_REG_WRITES);
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static struct sample run_one(enum workload w, enum backend b, int ops)
 {
 	struct kvm_vcpu *vcpu;
@@ -184,11 +218,9 @@ static struct sample run_one(enum workload w, enum backend b, int ops)
 
 	TEST_ASSERT(m, "calloc");
 	virt_map(vm, VTD_GPA, VTD_GPA, 1);
-	queue_gva = (uint64_t *)vm_vaddr_alloc_page(vm);
-	queue_gpa = addr_gva2gpa(vm, (vm_vaddr_t)queue_gva);
-	status_gva = (uint32_t *)vm_vaddr_alloc_page(vm);
-	status_gpa = addr_gva2gpa(vm, (vm_vaddr_t)status_gva);
-	pte_gva = (uint64_t *)vm_vaddr_alloc_page(vm);
+	queue_gva = vtd_guest_pages(vm, 1, &queue_gpa);
+	status_gva = vtd_guest_pages(vm, 1, &status_gpa);
+	pte_gva = vtd_guest_pages(vm, 1, &pte_gpa);
 	g_workload = w;
 	g_ops = ops;
 	sync_global_to_guest(vm, g_workload);
@@ -198,10 +230,14 @@ static struct sample run_one(enum workload w, enum backend b, int ops)
 	sync_global_to_guest(vm, status_gva);
 	sync_global_to_guest(vm, status_gpa);
 	sync_global_to_guest(vm, pte_gva);
+	sync_global_to_guest(vm, pte_gpa);
 
 	if (b == B_KERNEL) {
 		fd = __kvm_create_device(vm, KVM_DEV_TYPE_INTEL_VTD);
-		TEST_ASSERT(fd >= 0 && !vtd_set_addr(fd, VTD_GPA) && !vtd_init(fd), "unit");
+		TEST_ASSERT(fd >= 0 && !vtd_set_addr(fd, VTD_GPA), "unit");
+		if (w == W_IRTE)
+			TEST_ASSERT(!vtd_reg_set(fd, ECAP, vtd_reg_get(fd, ECAP) | ECAP_IR), "IR");
+		TEST_ASSERT(!vtd_init(fd), "init");
 	} else if (b == B_IOEVENTFD) {
 		struct kvm_ioeventfd io = { .addr = VTD_GPA + FEDATA, .len = 4 };
 
