@@ -25,13 +25,12 @@
  * @uarg: the VMM's struct kvm_vtd_translation
  *
  * Return: 0 (the result is in the struct), -EFAULT, -EINVAL for bad flags
- * or reserved fields, -EBUSY before INIT, -ENOMEM.
+ * or reserved fields, -EBUSY before INIT.
  */
 int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg)
 {
 	struct kvm_vtd_translation t;
 	struct kvm_vtd_gmem g;
-	struct vtd_xlate_scratch *s;
 	struct vtd_xlate_cfg cfg;
 	struct vtd_xlate x = {};
 	int idx;
@@ -48,9 +47,6 @@ int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg)
 	if (!READ_ONCE(vtd->initialized))
 		return -EBUSY;
 
-	s = kvzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
-	if (!s)
-		return -ENOMEM;
 	kvm_vtd_gmem_init(vtd, &g);
 
 	x.sid = t.sid;
@@ -68,11 +64,10 @@ int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg)
 	mutex_lock(&vtd->lock);
 	kvm_vtd_xlate_cfg(vtd, &cfg);
 	idx = srcu_read_lock(&vtd->kvm->srcu);
-	vtd_translate_cached(&g.gm, &cfg, &vtd->cache, &x, s);
+	vtd_translate_cached(&g.gm, &cfg, &vtd->cache, &x, &vtd->xlate_scratch);
 	srcu_read_unlock(&vtd->kvm->srcu, idx);
 	kvm_vtd_cache_stats(vtd);
 	mutex_unlock(&vtd->lock);
-	kvfree(s);
 
 	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_TRANSLATIONS);
 	atomic64_add(x.ctx_pages, &vtd->stats[KVM_VTD_STAT_CTX_PAGES_READ]);

@@ -76,7 +76,8 @@ struct vtd_host_scratch;
  * @regs_iodev: the register page's device on KVM_MMIO_BUS
  * @debugfs: the unit's directory in the VM's debugfs directory, or NULL
  * @lock: protects @rf, @qi_page, @dmar_gen, @cache, @iec, @ir_eventfd,
- *	@hdevs, @nr_hdevs, @host_pending, @host_scratch, @work and @deferred
+ *	@hdevs, @nr_hdevs, @host_pending, @host_scratch, @xlate_scratch, @work
+ *	and @deferred
  * @rf: the register file
  * @qi_page: one page of the invalidation queue, as last read
  * @dmar_gen: bumped on every translation state switch; caches of
@@ -88,6 +89,9 @@ struct vtd_host_scratch;
  * @nr_hdevs: entries in @hdevs
  * @host_pending: some device in @hdevs has host work noted
  * @host_scratch: walk memory for host programming, allocated on first attach
+ * @xlate_scratch: walk memory for the VMM's translations (translate.c), one
+ *	per unit because they all run under @lock: a translation that hits the
+ *	IOTLB allocates and clears nothing
  * @work: what the current exit may still do (VTD_EXIT_WORK at its start,
  *	see hdev.h), charged by queue descriptors and host programming
  * @deferred: an exit ran out of @work and left queue descriptors or host
@@ -122,6 +126,7 @@ struct kvm_vtd {
 	unsigned int nr_hdevs;
 	bool host_pending;
 	struct vtd_host_scratch *host_scratch;
+	struct vtd_xlate_scratch xlate_scratch;
 	s64 work;
 	bool deferred;
 	struct kvm_vtd_shared *shared;
