@@ -12,6 +12,12 @@
 # of the medians.  TCG distorts every time: only ratios within the run
 # mean anything.  Writes build/bench/nested.md (and prints it) and the plot
 # build/bench/nested.png.
+#
+# VTD_BENCH_MODE picks the guest's configuration (a variant of nested.sh):
+# legacy (the default), lazy (iommu.strict=0), or ir-affinity (interrupt
+# remapping on, and after the reads the guest moves the disk's
+# configuration interrupt 2000 times: an IRTE update and an interrupt entry
+# cache invalidation each).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -38,6 +44,8 @@ value() {
 	boot_ms) tr -d '\r' < "$con" | awk '$2 == "uptime-ms" && $4 == "init" {print $3}' ;;
 	direct_ms) tr -d '\r' < "$con" | awk '$2 == "uptime-ms" {t[$4] = $3}
 		END {print t["direct"] - t["buffered"]}' ;;
+	affinity_ms) tr -d '\r' < "$con" | awk '$2 == "uptime-ms" {t[$4] = $3}
+		END {print ("affinity" in t) ? t["affinity"] - t["direct"] : "-"}' ;;
 	*) awk -v k="$2" '$1 == k {print $2; f = 1} END {if (!f) print "-"}' "$st" ;;
 	esac
 }
@@ -69,8 +77,13 @@ stats() {
 		    "unit: table pages read|walk_pages_read" \
 		    "boot to init, ms (guest clock, TCG)|boot_ms" \
 		    "O_DIRECT read of 16 MiB, ms (guest clock, TCG)|direct_ms" \
+		    "unit: interrupt entry cache invalidations|iec_invalidations" \
+		    "2000 interrupt moves, ms (guest clock, TCG)|affinity_ms" \
 		    "wall time, s (TCG)|seconds"; do
 		key=${spec#*|}
+		# Rows of another mode's workload only where it ran.
+		case "$key:$mode" in iec_invalidations:ir*|affinity_ms:*-affinity) ;;
+		iec_invalidations:*|affinity_ms:*) continue ;; esac
 		k=$(stats kvm-vtd "$key") c=$(stats kvm-vtd-nocache "$key")
 		q=$(stats qemu "$key") n=$(stats none "$key")
 		ratio=$(awk -v a="${k#* }" -v b="${q#* }" 'BEGIN {

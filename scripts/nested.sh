@@ -14,7 +14,7 @@
 #            none (stock QEMU, no IOMMU: the benchmarks' floor)
 #   linux    Debian's 6.12 cloud kernel reads a virtio-blk disk through
 #            translation; CONFIG legacy, lazy, pt, scalable, scalable-fl,
-#            ir, ir-x2apic
+#            ir, ir-x2apic, ir-affinity (ir, then 2000 interrupt moves)
 #   edu-     the bare-metal guest (guests/edu) drives the unit through
 #            QEMU's edu device, the I/O APIC and the PIT; CONFIG none, or
 #            migrate (saved half-way, restored into a new QEMU)
@@ -64,7 +64,7 @@ variant_def() {
 	# kvm-vtd-nocache-CONFIG: QEMU asks the kernel for every translation.
 	xcache=
 	case "$backend:$v" in kvm-vtd:nocache-*) xcache=,x-kvm-xlate-cache=off v=${v#nocache-} ;; esac
-	machine=q35,hpet=off,kernel-irqchip=split ir=0 migrate=0 unit_counters="reg_writes qi_descriptors translations"
+	machine=q35,hpet=off,kernel-irqchip=split ir=0 migrate=0 affinity=0 unit_counters="reg_writes qi_descriptors translations"
 	if [ "$guest" = edu ]; then
 		iommu=intremap=on,eim=off append= ir=1
 		case "$v" in
@@ -85,6 +85,9 @@ variant_def() {
 		scalable-fl) iommu=intremap=off,x-scalable-mode=on,x-flts=on,aw-bits=48 ;;
 		ir) iommu=intremap=on,eim=off ir=1 ;;
 		ir-x2apic) iommu=intremap=on,eim=on ir=1 ;;
+		# Interrupt affinity churn (the benchmark's): 2000 moves.
+		ir-affinity) iommu=intremap=on,eim=off ir=1 append="$append vtd.affinity=2000"
+			     affinity=2000 ;;
 		*) return 1 ;;
 		esac
 		[ $backend = none ] && append="intel_iommu=off $append" || append="intel_iommu=on $append"
@@ -374,6 +377,15 @@ run_variant() {
 			check "$v: the disk's interrupts arrive remapped" \
 				grep -Eq 'VTD-GUEST: irq .*[1-9][0-9]* +IR-PCI-MSIX' "$con"
 		fi
+		if [ "$affinity" != 0 ]; then
+			check "$v: the guest moved its interrupt $affinity times" \
+				grep -q "VTD-GUEST: affinity $affinity moves" "$con"
+		fi
+		if [ "$affinity" != 0 ] && [ "$backend" = kvm-vtd ]; then
+			check "$v: each move invalidated the interrupt entry cache in the kernel" \
+				awk -v n="$affinity" '$1 == "iec_invalidations" && $2 >= n {f = 1}
+					END {exit !f}' "$st"
+		fi
 	fi
 	if [ "$backend" = none ]; then
 		:
@@ -389,7 +401,7 @@ run_variant() {
 		check "$v: stock QEMU exits to userspace for the VT-d page" \
 			awk '/^vtd_page_userspace_exits / && $2 > 0 {f=1} END {exit !f}' "$st"
 	fi
-	grep -E '^(seconds|userspace_exits|mmio_userspace_exits|vtd_page_userspace_exits|vtd_page_accesses|reg_reads|reg_writes|qi_descriptors|translations|translation_faults|faults_recorded|iotlb_hits|iotlb_misses|msi_translations|msi_remapped|msi_blocked|walk_pages_read|trace_lost|dmar_switches) ' "$st" |
+	grep -E '^(seconds|userspace_exits|mmio_userspace_exits|vtd_page_userspace_exits|vtd_page_accesses|reg_reads|reg_writes|qi_descriptors|translations|translation_faults|faults_recorded|iotlb_hits|iotlb_misses|iec_invalidations|msi_translations|msi_remapped|msi_blocked|walk_pages_read|trace_lost|dmar_switches) ' "$st" |
 		sed "s/^/# $v: /"
 }
 
