@@ -257,13 +257,6 @@ int kvm_vtd_device_attach(struct kvm_vtd *vtd, void __user *uarg)
 		rc = -ENOSPC;
 		goto out_unlock;
 	}
-	if (!vtd->host_scratch) {
-		vtd->host_scratch = kvzalloc(sizeof(*vtd->host_scratch), GFP_KERNEL_ACCOUNT);
-		if (!vtd->host_scratch) {
-			rc = -ENOMEM;
-			goto out_unlock;
-		}
-	}
 	/*
 	 * Start from the parent, which checks the device and the parent ID
 	 * together (an ID that is neither a HWPT nor an IOAS is -ENOENT).
@@ -414,6 +407,4 @@ void kvm_vtd_host_release(struct kvm_vtd *vtd)
 	list_for_each_entry_safe(hd, tmp, &vtd->hdevs, node)
 		vtd_hdev_teardown(vtd, hd);
 	mutex_unlock(&vtd->lock);
-	kvfree(vtd->host_scratch);
-	vtd->host_scratch = NULL;
 }

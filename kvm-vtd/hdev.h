@@ -162,16 +162,6 @@ struct vtd_hdev {
 };
 
 /**
- * struct vtd_host_scratch - memory for host programming, one per unit
- * @x: a translation's (the device's RID_PASID, shadow walks)
- * @table: a PASID table page (the PASID cache; @x.page holds the directory)
- */
-struct vtd_host_scratch {
-	struct vtd_xlate_scratch x;
-	__le64 table[VTD_TABLE_ENTRIES];
-};
-
-/**
  * struct vtd_host_ctx - everything a flush needs besides the device
  * @vtd: the unit
  * @g: guest memory, counting what the flush read

@@ -96,7 +96,7 @@ static void vtd_hdev_evaluate(struct vtd_host_ctx *hc, struct vtd_hdev *hd)
 
 	kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_HOST_EVALS);
 	if (hc->cfg.te) {
-		fault = vtd_resolve(&hc->g.gm, &hc->cfg, &x, &vtd->host_scratch->x, &xc);
+		fault = vtd_resolve(&hc->g.gm, &hc->cfg, &x, &vtd->scratch.x, &xc);
 		atomic64_add(x.ctx_pages, &vtd->stats[KVM_VTD_STAT_CTX_PAGES_READ]);
 		atomic64_add(x.pasid_pages, &vtd->stats[KVM_VTD_STAT_PASID_PAGES_READ]);
 		hc->ctx_pages += x.ctx_pages + x.pasid_pages;

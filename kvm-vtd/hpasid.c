@@ -154,7 +154,7 @@ static void vtd_hpasid_drop(struct kvm_vtd *vtd, struct vtd_hdev *hd, struct vtd
 static bool vtd_hpasid_sync_one(struct vtd_host_ctx *hc, struct vtd_hdev *hd,
 				const struct vtd_sm_ctx *ce, const struct vtd_inv_req *scope)
 {
-	struct vtd_host_scratch *s = hc->vtd->host_scratch;
+	struct vtd_scratch *s = &hc->vtd->scratch;
 	struct vtd_hpasid_walk w = { .vtd = hc->vtd, .hd = hd, .scope = scope };
 	u32 first = 0, last = U32_MAX, from, dev_last, rid, next;
 	u64 pages = max_t(s64, vtd_host_work_left(hc) / VTD_WORK_PAGE, 1);
@@ -230,7 +230,7 @@ bool vtd_hpasid_sync(struct vtd_host_ctx *hc, struct vtd_hdev *hd)
 	/* Without scalable-mode translation no PASID entry applies. */
 	if (hc->cfg.te && (hc->cfg.ecap & VTD_ECAP_SMTS) &&
 	    FIELD_GET(VTD_RTADDR_TTM, hc->cfg.rta) == VTD_RTADDR_TTM_SCALABLE &&
-	    !vtd_sm_context(&hc->g.gm, &hc->cfg, hd->cfg.sid, hc->vtd->host_scratch->x.page, &ce))
+	    !vtd_sm_context(&hc->g.gm, &hc->cfg, hd->cfg.sid, hc->vtd->scratch.x.page, &ce))
 		cep = &ce;
 	atomic64_add(hc->g.gm.pages_read - before, &vtd->stats[KVM_VTD_STAT_CTX_PAGES_READ]);
 	hc->ctx_pages += hc->g.gm.pages_read - before;

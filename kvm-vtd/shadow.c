@@ -347,7 +347,7 @@ static int vtd_shadow_leaf(void *opaque, const struct vtd_leaf *leaf)
 static bool vtd_shadow_walk_range(struct vtd_host_ctx *hc, struct vtd_hdev *hd,
 				  struct vtd_range *r)
 {
-	struct vtd_xlate_scratch *s = &hc->vtd->host_scratch->x;
+	struct vtd_xlate_scratch *s = &hc->vtd->scratch.x;
 	u64 top = hd->xc.width >= 64 ? U64_MAX : BIT_ULL(hd->xc.width) - 1;
 	struct vtd_shadow_walk sw = {
 		.hc = hc, .hd = hd, .slots = kvm_memslots(hc->vtd->kvm),

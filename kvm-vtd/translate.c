@@ -64,7 +64,7 @@ int kvm_vtd_translate_attr(struct kvm_vtd *vtd, void __user *uarg)
 	mutex_lock(&vtd->lock);
 	kvm_vtd_xlate_cfg(vtd, &cfg);
 	idx = srcu_read_lock(&vtd->kvm->srcu);
-	vtd_translate_cached(&g.gm, &cfg, &vtd->cache, &x, &vtd->xlate_scratch);
+	vtd_translate_cached(&g.gm, &cfg, &vtd->cache, &x, &vtd->scratch.x);
 	srcu_read_unlock(&vtd->kvm->srcu, idx);
 	kvm_vtd_cache_stats(vtd);
 	mutex_unlock(&vtd->lock);

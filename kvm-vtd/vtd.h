@@ -55,7 +55,20 @@
 #include "spec/regfile.h"
 #include "spec/walk.h"
 
-struct vtd_host_scratch;
+/**
+ * struct vtd_scratch - walk memory for the work done under kvm_vtd.lock
+ * @x: a translation's: the VMM's (translate.c), a device's RID_PASID
+ *	(host.c) and shadow walks (shadow.c)
+ * @table: a PASID table page (hpasid.c; @x.page holds the directory)
+ *
+ * One per unit: everything that walks runs under the unit's lock and
+ * leaves nothing in here between two holds of it, so a translation that
+ * hits the IOTLB allocates and clears nothing.
+ */
+struct vtd_scratch {
+	struct vtd_xlate_scratch x;
+	__le64 table[VTD_TABLE_ENTRIES];
+};
 
 /*
  * The work one guest exit may do beyond taking access away (which is never
@@ -76,8 +89,7 @@ struct vtd_host_scratch;
  * @regs_iodev: the register page's device on KVM_MMIO_BUS
  * @debugfs: the unit's directory in the VM's debugfs directory, or NULL
  * @lock: protects @rf, @qi_page, @dmar_gen, @cache, @iec, @ir_eventfd,
- *	@hdevs, @nr_hdevs, @host_pending, @host_scratch, @xlate_scratch, @work
- *	and @deferred
+ *	@hdevs, @nr_hdevs, @host_pending, @scratch, @work and @deferred
  * @rf: the register file
  * @qi_page: one page of the invalidation queue, as last read
  * @dmar_gen: bumped on every translation state switch; caches of
@@ -88,10 +100,7 @@ struct vtd_host_scratch;
  * @hdevs: assigned devices (&struct vtd_hdev, hdev.h)
  * @nr_hdevs: entries in @hdevs
  * @host_pending: some device in @hdevs has host work noted
- * @host_scratch: walk memory for host programming, allocated on first attach
- * @xlate_scratch: walk memory for the VMM's translations (translate.c), one
- *	per unit because they all run under @lock: a translation that hits the
- *	IOTLB allocates and clears nothing
+ * @scratch: walk memory for translations and host programming
  * @work: what the current exit may still do (VTD_EXIT_WORK at its start,
  *	see hdev.h), charged by queue descriptors and host programming
  * @deferred: an exit ran out of @work and left queue descriptors or host
@@ -125,8 +134,7 @@ struct kvm_vtd {
 	struct list_head hdevs;
 	unsigned int nr_hdevs;
 	bool host_pending;
-	struct vtd_host_scratch *host_scratch;
-	struct vtd_xlate_scratch xlate_scratch;
+	struct vtd_scratch scratch;
 	s64 work;
 	bool deferred;
 	struct kvm_vtd_shared *shared;

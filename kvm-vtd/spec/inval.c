@@ -18,8 +18,8 @@
  * selects by source-id only.  The function mask FM 1, 2, 3 ignores bit 2,
  * bits 2:1, bits 2:0 of the function number (its most significant bits, as
  * the spec and Linux's DMA_CCMD_MASK_* have it).  Scalable-mode entries
- * include the PASID
- * entries cached with them, which were reached through the context entry.
+ * include the PASID entries cached with them, which were reached through
+ * the context entry.
  *
  * Return: true when the entry must be dropped.
  */
