@@ -199,8 +199,8 @@ TEST(interrupt_remapping)
 		{ IR_SID, 0xfee00018, 0x10000, 0x20, true, 0 },	/* data 31:16 */
 	};
 
-	vtd_vm_create(&t, guest_intremap, 0,
-		      vtd_ecap_default_sm() | ECAP_IR | ECAP_EIM | ECAP_MHMV(15));
+	vtd_vm_create_add(&t, guest_intremap, 0,
+			  VTD_ECAP_SM | ECAP_IR | ECAP_EIM | ECAP_MHMV(15));
 	vm_install_exception_handler(t.vm, IR_VECTOR, ir_handler);
 	vm_install_exception_handler(t.vm, IR_VECTOR + 8, ir_handler);
 	irt_gva = vtd_guest_pages(t.vm, 1, &irt_gpa);

@@ -175,7 +175,7 @@ TEST(invalidation_queue_256)
 {
 	struct vtd_vm t;
 
-	vtd_vm_create(&t, guest_queue_256, 0, vtd_ecap_default_sm());
+	vtd_vm_create_add(&t, guest_queue_256, 0, VTD_ECAP_SM);
 	run_stage(&t, -1);
 	ASSERT_EQ(1, t.exits);
 	ASSERT_EQ(1, vtd_stat(t.fd, KVM_VTD_STAT_INV_IRQS));
@@ -311,7 +311,7 @@ TEST(invalidation_queue_width)
 {
 	struct vtd_vm t;
 
-	vtd_vm_create(&t, guest_queue_width, 0, vtd_ecap_default_sm());
+	vtd_vm_create_add(&t, guest_queue_width, 0, VTD_ECAP_SM);
 	run_stage(&t, -1);
 	ASSERT_EQ(1, t.exits);
 	ASSERT_EQ(2, vtd_stat(t.fd, KVM_VTD_STAT_QI_ERRORS));
@@ -323,7 +323,7 @@ TEST(invalidation_queue_devtlb)
 {
 	struct vtd_vm t;
 
-	vtd_vm_create(&t, guest_queue_devtlb, 0, vtd_ecap_default_sm() | ECAP_DT);
+	vtd_vm_create_add(&t, guest_queue_devtlb, 0, VTD_ECAP_SM | ECAP_DT);
 	ASSERT_EQ(ECAP_DT, guest_ecap & ECAP_DT);
 	run_stage(&t, -1);
 	ASSERT_EQ(1, t.exits);

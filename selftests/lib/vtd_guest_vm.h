@@ -8,10 +8,11 @@
  * stage is its ucall, so every register access in between was handled in
  * the kernel.
  *
- * Variants: vtd_vm_create() is a legacy-mode unit with the default (or
- * given) CAP/ECAP; vtd_vm_new() + vtd_vm_init_add() adds capabilities to
- * the defaults (VTD_ECAP_SM_FULL: scalable mode with every table type) and
- * leaves the unit uninitialized in between; vtd_vm_pool() adds the pool.
+ * Variants: vtd_vm_create() is a unit with the default (or given)
+ * CAP/ECAP; vtd_vm_create_add() adds capabilities to the defaults
+ * (VTD_ECAP_SM: scalable mode; VTD_ECAP_SM_FULL: with every table type);
+ * vtd_vm_new() + vtd_vm_init_add() do the same with the unit uninitialized
+ * in between; vtd_vm_pool() adds the pool.
  * vtd_vm_free() tears everything down.
  */
 #ifndef _SELFTEST_VTD_GUEST_VM_H
@@ -76,18 +77,8 @@ static inline void gcmd(uint32_t bit, bool on, uint32_t status)
 	GUEST_FAIL("GCMD 0x%x did not reach GSTS 0x%x = %d", bit, status, on);
 }
 
-/* The default ECAP plus scalable mode with second-stage tables. */
-static inline uint64_t vtd_ecap_default_sm(void)
-{
-	struct kvm_vm *vm = vm_create_barebones();
-	int fd = __kvm_create_device(vm, KVM_DEV_TYPE_INTEL_VTD);
-	uint64_t ecap = vtd_reg_get(fd, ECAP) | ECAP_SMTS | ECAP_SLTS;
-
-	close(fd);
-	kvm_vm_free(vm);
-	return ecap;
-}
-
+/* Scalable mode with second-stage tables. */
+#define VTD_ECAP_SM		(ECAP_SMTS | ECAP_SLTS)
 /* Scalable mode with second-stage, first-stage, pass-through and 20-bit PASIDs. */
 #define VTD_ECAP_SM_FULL	(ECAP_SMTS | ECAP_SLTS | ECAP_FLTS | ECAP_PASID | ECAP_PSS(19) | \
 				 ECAP_SRS | ECAP_PT)
@@ -166,6 +157,13 @@ static inline void vtd_vm_init(struct vtd_vm *t, uint64_t cap, uint64_t ecap)
 static inline void vtd_vm_init_add(struct vtd_vm *t, uint64_t cap, uint64_t ecap)
 {
 	vtd_vm_init(t, vtd_reg_get(t->fd, CAP) | cap, vtd_reg_get(t->fd, ECAP) | ecap);
+}
+
+/* A unit with the default CAP and ECAP plus @cap and @ecap, initialized. */
+static inline void vtd_vm_create_add(struct vtd_vm *t, void *guest, uint64_t cap, uint64_t ecap)
+{
+	vtd_vm_new(t, guest);
+	vtd_vm_init_add(t, cap, ecap);
 }
 
 /*

@@ -90,17 +90,9 @@ static inline bool map(uint64_t root, int levels, uint64_t iova, uint64_t gpa,
  */
 static inline void ss_map(uint64_t l4, uint64_t iova, uint64_t gpa)
 {
-	uint64_t table = l4, *t;
-	int level, idx;
-
-	for (level = 4; level > 1; level--) {
-		t = tva(table);
-		idx = (iova >> (12 + 9 * (level - 1))) & 511;
-		if (!(t[idx] & (PTE_R | PTE_W)))
-			t[idx] = alloc_table() | PTE_R | PTE_W;
-		table = t[idx] & ADDR_MASK;
-	}
-	tva(table)[(iova >> 12) & 511] = gpa | PTE_R | PTE_W;
+	/* map() leaves a present leaf alone, with its tables in place. */
+	if (!map(l4, 4, iova, gpa, 1, PTE_R | PTE_W, false))
+		*leaf_entry(l4, 4, iova, 1) = gpa | PTE_R | PTE_W;
 }
 
 /* Clear the 4 KiB leaf of @iova in the 4-level table @l4. */
