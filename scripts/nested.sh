@@ -257,6 +257,10 @@ wait_for() {
 
 unit_stats() { cat /sys/kernel/debug/kvm/*/vtd*/stats 2>/dev/null; }
 
+# KVM's count of the guest's exits to the host kernel (VM exits of every
+# kind, in-kernel or not); one guest runs at a time.
+vm_exits() { cat /sys/kernel/debug/kvm/exits; }
+
 # Save the running guest to a file and restore it in a new QEMU.
 migrate() {
 	local name=$1 mig=$TMPDIR/$1.mig i
@@ -315,7 +319,7 @@ edu_checks() {
 }
 
 run_variant() {
-	local t0 mon_fd ser_fd qpid
+	local t0 exits0 mon_fd ser_fd qpid
 	v=$1 con=$out/$1.console st=$out/$1.stats
 	if ! variant_def "$v"; then
 		notok "$v: unknown variant"
@@ -325,6 +329,7 @@ run_variant() {
 	touch "$con"
 	trace_start
 	t0=$(date +%s%N)
+	exits0=$(vm_exits)
 	start_qemu "$v"
 	if [ $migrate = 1 ] && wait_for 'VTD-EDU: migrate' "$con" 120; then
 		migrate "$v"
@@ -337,6 +342,7 @@ run_variant() {
 	sleep 1
 	{
 		echo "seconds $(( ($(date +%s%N) - t0) / 1000000000 ))"
+		echo "vm_exits $(( $(vm_exits) - exits0 ))"
 		unit_stats
 	} >> "$st"
 	stop_qemu
@@ -401,7 +407,7 @@ run_variant() {
 		check "$v: stock QEMU exits to userspace for the VT-d page" \
 			awk '/^vtd_page_userspace_exits / && $2 > 0 {f=1} END {exit !f}' "$st"
 	fi
-	grep -E '^(seconds|userspace_exits|mmio_userspace_exits|vtd_page_userspace_exits|vtd_page_accesses|reg_reads|reg_writes|qi_descriptors|translations|translation_faults|faults_recorded|iotlb_hits|iotlb_misses|iec_invalidations|msi_translations|msi_remapped|msi_blocked|walk_pages_read|trace_lost|dmar_switches) ' "$st" |
+	grep -E '^(seconds|vm_exits|userspace_exits|mmio_userspace_exits|vtd_page_userspace_exits|vtd_page_accesses|reg_reads|reg_writes|qi_descriptors|translations|translation_faults|faults_recorded|iotlb_hits|iotlb_misses|iec_invalidations|msi_translations|msi_remapped|msi_blocked|walk_pages_read|trace_lost|dmar_switches) ' "$st" |
 		sed "s/^/# $v: /"
 }
 
