@@ -11,9 +11,11 @@
  *
  * - a translation reads at most 2 + 2 context/PASID pages and one page
  *   per level, and a hit reads none;
- * - a successful one has a leaf size of 4 KiB, 2 MiB or 1 GiB, keeps the
- *   offset within it, has a permission, and its leaf does not overlap the
- *   interrupt range (with translation on);
+ * - a successful one has a leaf size of 4 KiB, 2 MiB or 1 GiB (an
+ *   identity one, translation off or pass-through, a power of two from
+ *   4 KiB to 1 GiB), keeps the offset within it, has a permission, and its
+ *   leaf or block does not overlap the interrupt range (with translation
+ *   off: unless it is the 4 KiB page asked for inside it);
  * - the cached translation equals the uncached one while memory is
  *   unchanged since the last global flush, whatever invalidations came
  *   between (an invalidation may drop more, never keep a wrong entry);
@@ -142,6 +144,7 @@ static bool overlaps_intr(u64 gpa, u64 size)
 
 static void check_result(const struct vtd_xlate_cfg *cfg, const struct vtd_xlate *x)
 {
+	bool identity;
 	u64 base;
 
 	CHECK(x->ctx_pages <= 2 && x->pasid_pages <= 2 && x->walk_pages <= 5,
@@ -150,8 +153,14 @@ static void check_result(const struct vtd_xlate_cfg *cfg, const struct vtd_xlate
 		CHECK(!x->gpa && !x->size && !x->perm, "fault with a result");
 		return;
 	}
-	CHECK(x->size == 1ull << 12 || x->size == 1ull << 21 || x->size == 1ull << 30,
-	      "size 0x%llx", (unsigned long long)x->size);
+	identity = x->mode == VTD_XM_OFF || x->mode == VTD_XM_LEGACY_PT || x->mode == VTD_XM_SM_PT;
+	if (identity)
+		CHECK(x->gpa == x->iova && x->size >= 1ull << 12 && x->size <= 1ull << 30 &&
+		      !(x->size & (x->size - 1)), "identity 0x%llx size 0x%llx",
+		      (unsigned long long)x->gpa, (unsigned long long)x->size);
+	else
+		CHECK(x->size == 1ull << 12 || x->size == 1ull << 21 || x->size == 1ull << 30,
+		      "size 0x%llx", (unsigned long long)x->size);
 	CHECK((x->gpa & (x->size - 1)) == (x->iova & (x->size - 1)), "offset lost");
 	CHECK(x->perm & (VTD_PERM_R | VTD_PERM_W), "no permission");
 	CHECK(!(x->write && !(x->perm & VTD_PERM_W)), "write without W");
@@ -160,7 +169,9 @@ static void check_result(const struct vtd_xlate_cfg *cfg, const struct vtd_xlate
 		CHECK(!overlaps_intr(base, x->size), "output 0x%llx in the interrupt range",
 		      (unsigned long long)x->gpa);
 	else
-		CHECK(x->gpa == x->iova, "identity with translation off");
+		CHECK(x->gpa == x->iova && (x->size == 1ull << 12 || !overlaps_intr(base, x->size)),
+		      "identity with translation off: 0x%llx size 0x%llx",
+		      (unsigned long long)x->gpa, (unsigned long long)x->size);
 }
 
 /* st: first, last, end of the previous leaf, leaves seen. */

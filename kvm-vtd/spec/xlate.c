@@ -46,11 +46,29 @@ static const struct vtd_walk_faults sm_fs_faults = {
 	VTD_FR_SM_WRITE, VTD_FR_SM_READ,
 };
 
-/* A request that passes through: 4 KiB pages, read and write. */
+/* Identity blocks a result names: a 4 KiB page up to the largest leaf, 1 GiB. */
+#define VTD_IDENTITY_MIN	BIT_ULL(12)
+#define VTD_IDENTITY_MAX	BIT_ULL(30)
+
+/*
+ * A request that passes through, read and write.  Every address does the
+ * same, so the result names the naturally aligned block of up to 1 GiB
+ * around it that stays clear of the interrupt range (whose pages are 4 KiB
+ * blocks of their own): a VMM that keeps results (QEMU maps a DMA buffer
+ * through one) then asks once per block, not once per page.  The range is
+ * 1 MiB aligned, so a block of 1 MiB or less is inside it or clear of it.
+ */
 static void vtd_identity(struct vtd_xlate *x)
 {
+	u64 size = VTD_IDENTITY_MAX, base;
+
+	for (; size > VTD_IDENTITY_MIN; size >>= 1) {
+		base = x->iova & ~(size - 1);
+		if (base > VTD_INTR_ADDR_LAST || base + (size - 1) < VTD_INTR_ADDR_FIRST)
+			break;
+	}
 	x->gpa = x->iova;
-	x->size = 1ull << 12;
+	x->size = size;
 	x->perm = VTD_PERM_R | VTD_PERM_W;
 }
 
@@ -388,7 +406,7 @@ static u8 vtd_xlate_stages(struct vtd_gmem *gm, const struct vtd_xlate_cfg *cfg,
 		return rc;
 	if (xc.mode == VTD_XM_LEGACY_PT || xc.mode == VTD_XM_SM_PT) {
 		vtd_identity(x);
-		return vtd_check_output(&xc, x->gpa & ~0xfffull, x->size);
+		return vtd_check_output(&xc, x->gpa & ~(x->size - 1), x->size);
 	}
 
 	x->leaf_cached = c && vtd_cache_tlb_lookup(c, &xc, vtd_walk_addr(&xc, x->iova),

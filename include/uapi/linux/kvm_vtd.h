@@ -418,7 +418,11 @@ struct kvm_vtd_device_pasids {
  * @iova: in: the address the device uses.
  * @gpa: out: the guest physical address @iova translates to.
  * @size: out: size of the mapping (page or large page) containing @iova;
- *	@gpa - (@iova & (@size - 1)) is where that mapping starts.
+ *	@gpa - (@iova & (@size - 1)) is where that mapping starts.  An
+ *	identity result (translation disabled, or pass-through) names the
+ *	naturally aligned block of up to 1 GiB around @iova that stays clear
+ *	of the interrupt range 0xfee00000-0xfeefffff (4 KiB inside it), each
+ *	address of which translates to itself the same way.
  * @fault_reason: out: 0, or the VT-d fault reason of a failed translation
  *	(e.g. 0x2 context entry not present, 0x6 no read permission, 0x59
  *	PASID entry not present, 0x71 first-stage entry not present).

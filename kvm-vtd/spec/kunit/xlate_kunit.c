@@ -46,11 +46,12 @@ static void translate_4k(struct kunit *test)
 
 	/* Beyond the 48-bit AGAW. */
 	KUNIT_EXPECT_EQ(test, kt_xl(e, 1ull << 48, false).fault, VTD_FR_ADDR_BEYOND_AW);
-	/* Translation disabled: identity. */
+	/* Translation disabled: identity, in the 1 GiB block around it. */
 	e->cfg.te = false;
 	x = kt_xl(e, 0x123456789ull, true);
 	KUNIT_EXPECT_EQ(test, x.fault, 0);
 	KUNIT_EXPECT_EQ(test, x.gpa, 0x123456789ull);
+	KUNIT_EXPECT_EQ(test, x.size, 1ull << 30);
 	KUNIT_EXPECT_EQ(test, x.walk_pages + x.ctx_pages, 0);
 }
 
@@ -107,6 +108,7 @@ static void sm_second_stage_and_pt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, x.fault, 0);
 	KUNIT_EXPECT_EQ(test, x.gpa, 0x123456789ull);
 	KUNIT_EXPECT_EQ(test, x.mode, VTD_XM_SM_PT);
+	KUNIT_EXPECT_EQ(test, x.size, 1ull << 30);
 	KUNIT_EXPECT_EQ(test, x.walk_pages, 0);
 	KUNIT_EXPECT_EQ(test, kt_xl(e, 1ull << 46, false).fault, VTD_FR_SM_BEYOND_AW);
 	e->cfg.ecap &= ~VTD_ECAP_PT;
@@ -174,9 +176,20 @@ static void interrupt_range(struct kunit *test)
 	e->cfg.ecap |= VTD_ECAP_PT;
 	KUNIT_EXPECT_EQ(test, kt_xl(e, 0xfee01000, false).fault, VTD_FR_INTERRUPT_ADDR);
 	KUNIT_EXPECT_EQ(test, kt_xl(e, 0xfed00000, false).fault, 0);
-	/* Translation off: identity, no fault. */
+	/*
+	 * Its identity blocks stay clear of the range: the largest aligned
+	 * one around the address that does (1 GiB far from it).
+	 */
+	KUNIT_EXPECT_EQ(test, kt_xl(e, 0x40001000, false).size, 1ull << 30);
+	KUNIT_EXPECT_EQ(test, kt_xl(e, 0xc0001000, false).size, 1ull << 29);
+	KUNIT_EXPECT_EQ(test, kt_xl(e, 0xfed00000, false).size, 1ull << 21);
+	KUNIT_EXPECT_EQ(test, kt_xl(e, 0xfef00000, false).size, 1ull << 20);
+	KUNIT_EXPECT_EQ(test, kt_xl(e, 0x100000000ull, false).size, 1ull << 30);
+	/* Translation off: identity, no fault; a 4 KiB block in the range. */
 	e->cfg.te = false;
 	KUNIT_EXPECT_EQ(test, kt_xl(e, 0xfee00000, true).fault, 0);
+	KUNIT_EXPECT_EQ(test, kt_xl(e, 0xfee00000, true).size, 4096);
+	KUNIT_EXPECT_EQ(test, kt_xl(e, 0xfedff000, true).size, 1ull << 21);
 
 	/* Scalable mode: first stage, second stage, pass-through: 0x87. */
 	e = kt_sm_env(test);
