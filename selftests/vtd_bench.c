@@ -37,15 +37,6 @@
 #include "vtd_util.h"
 
 #define R		VTD_GPA
-#define IRTA		0xb8
-#define GCMD_IRE	BIT(25)
-#define GCMD_SIRTP	BIT(24)
-#define GSTS_IRTPS	BIT(24)
-#define ECAP_IR		BIT_ULL(3)
-#define IRTA_S_256	7		/* 2^(S + 1) entries */
-#define IRTE_P		BIT_ULL(0)
-#define IRTE_V(v)	((uint64_t)(v) << 16)
-#define IRTE_DST_XAPIC(d) ((uint64_t)(d) << 40)
 
 enum workload { W_WRITE, W_READ, W_TE, W_QI, W_IRTE, NR_WORKLOADS };
 enum backend { B_KERNEL, B_USER, B_IOEVENTFD, NR_BACKENDS };

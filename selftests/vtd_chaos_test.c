@@ -32,8 +32,6 @@
 #define R		VTD_GPA
 #define NR_VCPUS	2
 #define NR_HOST_THREADS	3
-#define ECAP_IR		BIT_ULL(3)
-#define ECAP_EIM	BIT_ULL(4)
 
 static uint64_t guest_seed, queue_gpa, status_gpa;
 static uint64_t *queue_gva;

@@ -85,10 +85,6 @@ static const char * const stat_names[KVM_VTD_STAT_NR] = {
 #define DEV_SID		0x0008		/* 00:01.0 */
 #define DEV_IOVA	0x5000ull
 #define DEV_VECTOR	0x51		/* the device's interrupt, remapped */
-#define IRTA		0xb8
-#define GCMD_IRE	BIT(25)
-#define GCMD_SIRTP	BIT(24)
-#define GSTS_IRTPS	BIT(24)
 
 static uint32_t fault_irqs, dev_irqs;
 static uint64_t *irt_gva, irt_gpa;

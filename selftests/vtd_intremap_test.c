@@ -17,21 +17,6 @@
 
 /* --- interrupt remapping ------------------------------------------------- */
 
-#define IRTA		0xb8
-#define GCMD_IRE	BIT(25)
-#define GCMD_SIRTP	BIT(24)
-#define GCMD_CFI	BIT(23)
-#define GSTS_IRTPS	BIT(24)
-#define ECAP_IR		BIT_ULL(3)
-#define ECAP_EIM	BIT_ULL(4)
-#define ECAP_MHMV(v)	((uint64_t)(v) << 20)
-#define IRTA_EIME	BIT_ULL(11)
-#define IRTE_P		BIT_ULL(0)
-#define IRTE_FPD	BIT_ULL(1)
-#define IRTE_V(v)	((uint64_t)(v) << 16)
-#define IRTE_DST_XAPIC(d) ((uint64_t)(d) << 40)
-#define IRTE_DST(d)	((uint64_t)(d) << 32)
-#define IRTE_SVT_SID	BIT_ULL(18)
 #define IR_VECTOR	0x50
 #define IR_SID		0x0100		/* the requester the tests use */
 
@@ -129,19 +114,13 @@ static void guest_intremap(void)
 	GUEST_DONE();
 }
 
-/* A remappable-format request for interrupt index @handle. */
-static uint64_t rfi(uint32_t handle)
-{
-	return 0xfee00010 | ((handle & 0x7fff) << 5) | ((handle >> 15) << 2);
-}
-
 /* The vector the unit delivers for index 0 now, and sent into the VM. */
 static uint8_t msi_index0(struct vtd_vm *t, bool deliver)
 {
 	struct kvm_vtd_msi_translation m;
 	struct kvm_msi msi = {};
 
-	TEST_ASSERT_EQ(0, xlate_msi(t->fd, IR_SID, rfi(0), 0, &m));
+	TEST_ASSERT_EQ(0, xlate_msi(t->fd, IR_SID, msi_rfi(0), 0, &m));
 	TEST_ASSERT(m.result == KVM_VTD_MSI_REMAPPED, "index 0: result %u fr 0x%x",
 		    m.result, m.fault_reason);
 	if (deliver) {
@@ -215,14 +194,14 @@ TEST(interrupt_remapping)
 	/* SIRTP and IRE: two changes a VMM's routes must follow. */
 	ASSERT_EQ(2, eventfd_count(efd));
 	ASSERT_EQ(IR_VECTOR, msi_index0(&t, true));
-	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, rfi(0), 0, &m));
+	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, msi_rfi(0), 0, &m));
 	ASSERT_EQ(0xfee00000, m.msi_address);
 	ASSERT_EQ(0x4000 | IR_VECTOR, m.msi_data);
 	ASSERT_EQ(0, m.index);
 	ASSERT_EQ(2, vtd_stat(t.fd, KVM_VTD_STAT_IEC_MISSES) +
 		     vtd_stat(t.fd, KVM_VTD_STAT_IEC_HITS));
 	ASSERT_EQ(1, vtd_stat(t.fd, KVM_VTD_STAT_IEC_HITS));
-	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, rfi(4), 0, &m));
+	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, msi_rfi(4), 0, &m));
 	ASSERT_EQ(KVM_VTD_MSI_REMAPPED, m.result);
 	ASSERT_EQ(0x54, m.vector);
 	for (i = 0; i < (int)ARRAY_SIZE(bad); i++) {
@@ -238,7 +217,7 @@ TEST(interrupt_remapping)
 	ASSERT_EQ(7, vtd_stat(t.fd, KVM_VTD_STAT_MSI_BLOCKED));
 	/* NO_FAULT keeps the log untouched. */
 	m = (struct kvm_vtd_msi_translation){ .flags = KVM_VTD_TRANSLATE_NO_FAULT,
-					      .sid = IR_SID, .address = rfi(1) };
+					      .sid = IR_SID, .address = msi_rfi(1) };
 	kvm_device_attr_get(t.fd, KVM_DEV_VTD_GRP_TRANSLATE, KVM_DEV_VTD_TRANSLATE_MSI, &m);
 	ASSERT_EQ(0x22, m.fault_reason);
 	ASSERT_EQ(0, m.fault_recorded);
@@ -278,7 +257,7 @@ TEST(interrupt_remapping)
 	ASSERT_EQ(0x41, m.msi_data);
 	run_stage(&t, 7);
 	/* x2APIC mode: 32-bit destinations, compatibility format blocked. */
-	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, rfi(0), 0, &m));
+	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, msi_rfi(0), 0, &m));
 	ASSERT_EQ(KVM_VTD_MSI_REMAPPED, m.result);
 	ASSERT_EQ(0x12345678, m.dest);
 	ASSERT_EQ(0x12345600fee78000ull, m.msi_address);
@@ -289,12 +268,12 @@ TEST(interrupt_remapping)
 	ASSERT_EQ(-1, vtd_reg_set(t.fd, KVM_VTD_REG_LATCHED_IRTA, irt_gpa | 0x10));
 	ASSERT_EQ(EINVAL, errno);
 	ASSERT_EQ(0, vtd_reg_set(t.fd, KVM_VTD_REG_LATCHED_IRTA, irt_gpa | 7));
-	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, rfi(0), 0, &m));
+	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, msi_rfi(0), 0, &m));
 	ASSERT_EQ(0x24, m.fault_reason);	/* a 32-bit destination in xAPIC mode */
 	run_stage(&t, -1);
-	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, rfi(0), 0, &m));
+	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, msi_rfi(0), 0, &m));
 	ASSERT_EQ(KVM_VTD_MSI_PASS, m.result);
-	ASSERT_EQ(rfi(0), m.msi_address);
+	ASSERT_EQ(msi_rfi(0), m.msi_address);
 	/*
 	 * Since stage 3: three IEC invalidations, CFI, SIRTP, the restore and
 	 * IRE off; the malformed descriptors changed nothing.
@@ -320,9 +299,9 @@ TEST(interrupt_remapping_absent)
 
 	/* The default unit: no IR, every interrupt passes. */
 	vtd_vm_create(&t, guest_none, 0, 0);
-	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, rfi(5), 0x1234, &m));
+	TEST_ASSERT_EQ(0, xlate_msi(t.fd, IR_SID, msi_rfi(5), 0x1234, &m));
 	ASSERT_EQ(KVM_VTD_MSI_PASS, m.result);
-	ASSERT_EQ(rfi(5), m.msi_address);
+	ASSERT_EQ(msi_rfi(5), m.msi_address);
 	ASSERT_EQ(0x1234, m.msi_data);
 	ASSERT_EQ(-1, __kvm_device_attr_get(t.fd, KVM_DEV_VTD_GRP_REGS,
 					    KVM_VTD_REG_LATCHED_IRTA, &m.address));

@@ -46,15 +46,20 @@
 #define IEADDR		0xa8
 #define IEUADDR		0xac
 #define IQERCD		0xb0
+#define IRTA		0xb8
 
 #define GCMD_TE		BIT(31)
 #define GCMD_SRTP	BIT(30)
 #define GCMD_WBF	BIT(27)
 #define GCMD_QIE	BIT(26)
+#define GCMD_IRE	BIT(25)
+#define GCMD_SIRTP	BIT(24)
+#define GCMD_CFI	BIT(23)
 #define GSTS_TES	BIT(31)
 #define GSTS_RTPS	BIT(30)
 #define GSTS_QIES	BIT(26)
 #define GSTS_IRES	BIT(25)
+#define GSTS_IRTPS	BIT(24)
 #define GSTS_CFIS	BIT(23)
 #define CCMD_ICC	BIT_ULL(63)
 #define CCMD_CIRG(g)	((uint64_t)(g) << 61)
@@ -83,6 +88,8 @@
 #define CAP_FL1GP	BIT_ULL(56)
 #define ECAP_QI		BIT_ULL(1)
 #define ECAP_DT		BIT_ULL(2)
+#define ECAP_IR		BIT_ULL(3)
+#define ECAP_EIM	BIT_ULL(4)
 #define ECAP_PT		BIT_ULL(6)
 #define ECAP_SRS	BIT_ULL(31)
 #define ECAP_PSS(v)	((uint64_t)(v) << 35)
@@ -93,6 +100,17 @@
 #define RTADDR_TTM_SM	BIT_ULL(10)
 #define IQA_DW		BIT_ULL(11)
 #define ECAP_IRO(v)	((((v) >> 8) & 0x3ff) * 16)
+#define ECAP_MHMV(v)	((uint64_t)(v) << 20)
+
+/* Interrupt remapping table address and entries (VT-d 3.x 9.9, 9.10). */
+#define IRTA_EIME	BIT_ULL(11)
+#define IRTA_S_256	7		/* 2^(S + 1) entries */
+#define IRTE_P		BIT_ULL(0)
+#define IRTE_FPD	BIT_ULL(1)
+#define IRTE_V(v)	((uint64_t)(v) << 16)
+#define IRTE_SVT_SID	BIT_ULL(18)
+#define IRTE_DST(d)	((uint64_t)(d) << 32)
+#define IRTE_DST_XAPIC(d) ((uint64_t)(d) << 40)
 
 /* Guest-side register access: the page is identity-mapped at VTD_GPA. */
 static inline uint32_t rd32(uint64_t base, uint32_t off)

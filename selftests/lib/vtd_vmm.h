@@ -58,6 +58,12 @@ static inline int xlate_msi(int fd, uint16_t sid, uint64_t addr, uint32_t data,
 				     t);
 }
 
+/* A remappable-format interrupt request's address for interrupt index @handle. */
+static inline uint64_t msi_rfi(uint32_t handle)
+{
+	return 0xfee00010 | ((handle & 0x7fff) << 5) | ((handle >> 15) << 2);
+}
+
 static inline uint64_t now_ns(void)
 {
 	struct timespec ts;
