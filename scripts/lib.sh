@@ -42,3 +42,16 @@ kernel_key() {
 
 # Where the built kernel of a variant lives (in-tree build: it is KDIR).
 kernel_dir() { echo "$CACHE/kernel-$(kernel_key "${1:-debug}")"; }
+
+# module_for KVARIANT KDIR: build kvm-vtd.ko for that kernel from a copy of
+# the sources (the tree itself holds the objects of scripts/build.sh's
+# debug build) under build/KVARIANT-module; prints the .ko's path.
+module_for() {
+	local mod=$TOP/build/$1-module
+	mkdir -p "$mod"
+	rsync -a --delete --exclude='*.o' --exclude='.*.cmd' --exclude='*.ko' \
+		--exclude='*.mod' --exclude='*.mod.c' "$TOP/Kbuild" "$TOP/kvm-vtd" \
+		"$TOP/include" "$mod/"
+	make -C "$2" -s M="$mod" modules >&2
+	echo "$mod/kvm-vtd.ko"
+}

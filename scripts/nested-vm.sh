@@ -29,13 +29,7 @@ qemu=$("$TOP/scripts/build-qemu.sh")
 guest=$("$TOP/scripts/build-guest-linux.sh")
 make -s -C "$TOP/guests/edu" OUT="$TOP/build/edu" >&2
 
-# kvm-vtd.ko for that kernel, built from a copy of the sources (the tree
-# itself holds the objects of scripts/build.sh's build).
-mod=$TOP/build/$kvariant-module
-mkdir -p "$mod"
-rsync -a --delete --exclude='*.o' --exclude='.*.cmd' --exclude='*.ko' \
-	--exclude='*.mod' --exclude='*.mod.c' "$TOP/Kbuild" "$TOP/kvm-vtd" "$TOP/include" "$mod/"
-make -C "$kdir" -s M="$mod" modules >&2
+ko=$(module_for "$kvariant" "$kdir")
 [ $build_only = 0 ] || exit 0
 
 # nested.sh gets 5 minutes less than the VM, to report a hang itself.
@@ -49,5 +43,5 @@ limit=${VTD_NESTED_VM_TIMEOUT:-2400}
 # re-arms itself in QEMU's APIC model whether or not one was delivered.
 # Not proven: the hang was not reproduced on demand; vm.sh records the
 # CPUs' RIPs if it comes back.
-VTD_VM_SMP=1 VTD_VM_ENV="nohz=off highres=off VTD_KO=$mod/kvm-vtd.ko VTD_QEMU=$qemu VTD_GUEST=$guest VTD_EDU=$TOP/build/edu/vtd-edu.elf VTD_NESTED_LIMIT=$((limit - 300))" \
+VTD_VM_SMP=1 VTD_VM_ENV="nohz=off highres=off VTD_KO=$ko VTD_QEMU=$qemu VTD_GUEST=$guest VTD_EDU=$TOP/build/edu/vtd-edu.elf VTD_NESTED_LIMIT=$((limit - 300))" \
 	"$TOP/scripts/vm.sh" "$kdir" "$out" "nested:$variants" "$limit"
