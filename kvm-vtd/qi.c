@@ -3,8 +3,10 @@
  * kvm-vtd: the invalidation queue.
  *
  * Runs in the vCPU that wrote IQT (or enabled the queue, or cleared IQE),
- * from IQH to IQT, reading the queue from guest memory one page at a time
- * and yielding between pages.  Each descriptor costs the exit's work budget
+ * from IQH to IQT, reading from guest memory the descriptors between them
+ * one page at a time (only those: under TCG a whole 4 KiB page costs as
+ * much as the rest of a one-descriptor submission) and yielding between
+ * pages.  Each descriptor costs the exit's work budget
  * (&kvm_vtd.work) one unit, the host programming before a wait more: when
  * the budget is gone the queue stops, IQH on the next descriptor (or on a
  * wait whose host work is not done), and the next access to the register
@@ -152,7 +154,7 @@ void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev)
 	u64 head = vtd_rf_read64(rf, VTD_IQH_REG);
 	u64 tail = vtd_rf_read64(rf, VTD_IQT_REG);
 	__le64 *page = vtd->qi_page;
-	u64 page_start = ~0ull;
+	u64 have = 0, have_end = 0;	/* the queue bytes @page holds */
 	unsigned int done = 0;
 	int err = 0;
 
@@ -182,15 +184,20 @@ void kvm_vtd_qi_process(struct kvm_vtd *vtd, struct vtd_events *ev)
 			kvm_vtd_defer(vtd);
 			break;
 		}
-		if (start != page_start) {
-			if (page_start != ~0ull)
+		if (head < have || head >= have_end) {
+			/* To the tail or the end of the page (the queue wraps). */
+			u64 end = head < tail ? min(tail, start + PAGE_SIZE) : start + PAGE_SIZE;
+
+			if (have_end)
 				cond_resched();
-			if (kvm_read_guest(vtd->kvm, base + start, page, PAGE_SIZE)) {
+			if (kvm_read_guest(vtd->kvm, base + head, (u8 *)page + (head - start),
+					   end - head)) {
 				err = VTD_IQEI_FETCH;
 				break;
 			}
 			kvm_vtd_stat_inc(vtd, KVM_VTD_STAT_QI_PAGES_READ);
-			page_start = start;
+			have = head;
+			have_end = end;
 		}
 		lo = le64_to_cpu(page[(head - start) / 8]);
 		hi = le64_to_cpu(page[(head - start) / 8 + 1]);

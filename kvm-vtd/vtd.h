@@ -91,7 +91,8 @@ struct vtd_scratch {
  * @lock: protects @rf, @qi_page, @dmar_gen, @cache, @iec, @ir_eventfd,
  *	@hdevs, @nr_hdevs, @host_pending, @scratch, @work and @deferred
  * @rf: the register file
- * @qi_page: one page of the invalidation queue, as last read
+ * @qi_page: one page of the invalidation queue: the descriptors of it
+ *	last read
  * @dmar_gen: bumped on every translation state switch; caches of
  *	translations are valid only for the generation they were filled in
  * @cache: the context cache and IOTLB

@@ -554,7 +554,8 @@ struct kvm_vtd_msi_translation {
  *	latched, translation enabled or disabled, reset, restore).
  * @KVM_VTD_STAT_QI_DESCRIPTORS: invalidation queue descriptors processed.
  * @KVM_VTD_STAT_QI_ERRORS: invalidation queue errors (FSTS.IQE set).
- * @KVM_VTD_STAT_QI_PAGES_READ: guest pages of invalidation queue read.
+ * @KVM_VTD_STAT_QI_PAGES_READ: reads of the invalidation queue from guest
+ *	memory: each the pending descriptors of one page.
  * @KVM_VTD_STAT_TRANSLATIONS: translations requested (KVM_DEV_VTD_TRANSLATE).
  * @KVM_VTD_STAT_TRANSLATION_FAULTS: translations that faulted.
  * @KVM_VTD_STAT_CTX_PAGES_READ: root and context table pages read.
