@@ -99,6 +99,9 @@ stats() {
 			printf "%s %s %s\n", v[1], v[int((NR + 1) / 2)], v[NR] }'
 }
 
+# The medians, by COLUMN:KEY, as the table computes them (the steps and
+# the plot use them too).
+declare -A median
 {
 	echo "# Nested Linux guest ($mode): kvm-vtd, stock QEMU intel-iommu, no IOMMU"
 	echo
@@ -131,6 +134,7 @@ stats() {
 		for c in "${cols[@]}"; do
 			r=$(stats "$c" "$key")
 			row+=" ${r// / / } |" med+=("$(cut -d' ' -f2 <<< "$r")")
+			median[$c:$key]=${med[-1]}
 		done
 		ratio=$(awk -v a="${med[num]}" -v b="${med[den]}" 'BEGIN {
 			if (a == "-" || b == "-" || b == 0) print "-"
@@ -144,12 +148,11 @@ stats() {
 		echo "| step (medians, per O_DIRECT request) | time, us (TCG) | VM exits | translations |"
 		echo "|---|---|---|---|"
 		for ((c = 1; c < ${#cols[@]}; c++)); do
-			step=$(awk -v n="$requests" -v a1="$(stats "${cols[c - 1]}" direct_ms | cut -d' ' -f2)" \
-				-v a2="$(stats "${cols[c]}" direct_ms | cut -d' ' -f2)" \
-				-v e1="$(stats "${cols[c - 1]}" vm_exits | cut -d' ' -f2)" \
-				-v e2="$(stats "${cols[c]}" vm_exits | cut -d' ' -f2)" \
-				-v t1="$(stats "${cols[c - 1]}" translations | cut -d' ' -f2)" \
-				-v t2="$(stats "${cols[c]}" translations | cut -d' ' -f2)" 'BEGIN {
+			p=${cols[c - 1]} q=${cols[c]}
+			step=$(awk -v n="$requests" \
+				-v a1="${median[$p:direct_ms]}" -v a2="${median[$q:direct_ms]}" \
+				-v e1="${median[$p:vm_exits]}" -v e2="${median[$q:vm_exits]}" \
+				-v t1="${median[$p:translations]}" -v t2="${median[$q:translations]}" 'BEGIN {
 				t1 = (t1 == "-") ? 0 : t1; t2 = (t2 == "-") ? 0 : t2
 				printf "%+.0f | %+.2f | %+.2f", (a2 - a1) * 1000 / n, (e2 - e1) / n, (t2 - t1) / n }')
 			echo "| ${titles[c - 1]} -> ${titles[c]} | $step |"
@@ -174,7 +177,7 @@ stats() {
 # The plot: median O_DIRECT time and exits to userspace per backend, each
 # relative to no IOMMU (build/bench/nested.png).
 for c in "${!cols[@]}"; do
-	echo "\"${titles[c]}\" $(stats "${cols[c]}" direct_ms | cut -d' ' -f2) $(stats "${cols[c]}" userspace_exits | cut -d' ' -f2)"
+	echo "\"${titles[c]}\" ${median[${cols[c]}:direct_ms]} ${median[${cols[c]}:userspace_exits]}"
 done > "$out/plot.dat"
 gnuplot <<PLOT || die "gnuplot failed"
 set terminal pngcairo size 900,500 noenhanced
