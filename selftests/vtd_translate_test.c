@@ -400,11 +400,22 @@ TEST(guest_tables)
 		ASSERT_EQ(0, vtd_reg_set(f.fd, fro + 8 * i, v)) TH_LOG("FRCD qword %d", i);
 	}
 
-	/* Translation off: identity. */
+	/*
+	 * Translation off: identity, in the aligned block of up to 1 GiB
+	 * around the address that stays clear of the interrupt range (2 MiB
+	 * just below it, 4 KiB inside it).
+	 */
 	ASSERT_EQ(0, vtd_reg_set(f.fd, GSTS, GSTS_RTPS));
 	ASSERT_EQ(0, xlate(f.fd, SID_NONE, 0x123456789ull, KVM_VTD_TRANSLATE_WRITE, &t));
 	ASSERT_EQ(0, t.fault_reason);
 	ASSERT_EQ(0x123456789ull, t.gpa);
+	ASSERT_EQ(1ull << 30, t.size);
+	ASSERT_EQ(0, xlate(f.fd, SID_NONE, 0xfed01000ull, 0, &t));
+	ASSERT_EQ(0xfed01000ull, t.gpa);
+	ASSERT_EQ(1ull << 21, t.size);
+	ASSERT_EQ(0, xlate(f.fd, SID_NONE, 0xfee00000ull, 0, &t));
+	ASSERT_EQ(0, t.fault_reason);
+	ASSERT_EQ(4096, t.size);
 
 	vtd_vm_free(&f);
 }
@@ -425,7 +436,7 @@ TEST(scalable_tables)
 {
 	uint32_t nf = KVM_VTD_TRANSLATE_NO_FAULT, w = KVM_VTD_TRANSLATE_WRITE;
 	uint32_t priv = KVM_VTD_TRANSLATE_PRIV;
-	uint64_t ok_ss = 0, ok_fs = 0, ok_pt = 0, neg = 0, c0, p0, w0, fro, hi;
+	uint64_t ok_ss = 0, ok_fs = 0, ok_pt = 0, neg = 0, c0, p0, w0, fro, hi, base;
 	struct kvm_vtd_translation t;
 	struct vtd_vm f;
 	int i, rc;
@@ -508,6 +519,10 @@ TEST(scalable_tables)
 		ASSERT_EQ(0, xlate_pasid(f.fd, SID_A, PASID_PT, iova, i & 1 ? w : 0, &t));
 		ASSERT_EQ(0, t.fault_reason);
 		ASSERT_EQ(iova, t.gpa);
+		/* A power-of-two block of 4 KiB to 1 GiB, clear of the interrupt range. */
+		ASSERT_TRUE(t.size >= 4096 && t.size <= 1ull << 30 && !(t.size & (t.size - 1)));
+		base = iova & ~(t.size - 1);
+		ASSERT_TRUE(base > INTR_LAST || base + (t.size - 1) < INTR_FIRST);
 		ok_pt++;
 	}
 	ASSERT_EQ(w0, vtd_stat(f.fd, KVM_VTD_STAT_WALK_PAGES_READ));
